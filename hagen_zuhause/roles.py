@@ -1,0 +1,63 @@
+"""The three roles and the permissions each holds.
+
+Roles are Django groups (created by migration ``0002_roles``); their permissions are
+set from :data:`ROLE_PERMISSIONS` after every ``migrate``, so that a model added by a
+later app gets its permissions in the same step. The README's role table describes the
+same rules in words.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """A user's role; the value is the group's name."""
+
+    SOCIAL_WORKER = "Sozialarbeit", _("Social work")
+    TEAM_LEAD = "Teamleitung", _("Team lead")
+    ADMINISTRATION = "Verwaltung", _("Administration")
+
+
+_EVERYONE = [
+    "hagen_zuhause.view_user",  # colleagues of the own organisation
+]
+
+_CASE_WORK = [
+    # Filled by the apps as they add models: "cases.view_client", "cases.add_contact", ...
+]
+
+ROLE_PERMISSIONS = {
+    Role.SOCIAL_WORKER: [*_EVERYONE, *_CASE_WORK],
+    Role.TEAM_LEAD: [
+        *_EVERYONE,
+        *_CASE_WORK,
+        "hagen_zuhause.view_audit",
+        "hagen_zuhause.view_accesslog",
+    ],
+    Role.ADMINISTRATION: [
+        *_EVERYONE,
+        "hagen_zuhause.add_user",
+        "hagen_zuhause.change_user",
+        "hagen_zuhause.view_organisation",
+        "hagen_zuhause.change_organisation",
+    ],
+}
+
+#: Roles whose members work in Django's admin (is_staff).
+STAFF_ROLES = {Role.ADMINISTRATION}
+
+
+def sync_role_permissions(**kwargs):
+    """Create the role groups if needed and give each exactly its listed permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is None:
+                raise LookupError(f"Permission {code} of role {role.value} does not exist.")
+            wanted.append(permission)
+        group.permissions.set(wanted)
