@@ -22,8 +22,27 @@ _EVERYONE = [
     "hagen_zuhause.view_user",  # colleagues of the own organisation
 ]
 
+
+def _crud(app_label, model, actions=("view", "add", "change")):
+    return [f"{app_label}.{action}_{model}" for action in actions]
+
+
 _CASE_WORK = [
-    # Filled by the apps as they add models: "cases.view_client", "cases.add_contact", ...
+    *_crud("cases", "client"),
+    *_crud("cases", "clientalias", ("view", "add", "change", "delete")),
+    *_crud("cases", "householdmember", ("view", "add", "change", "delete")),
+    *_crud("cases", "targetgroupmembership"),
+    *_crud("cases", "consent"),
+    *_crud("cases", "clientlink", ("view", "add", "delete")),
+    *_crud("cases", "duplicatedecision", ("view", "add")),
+    *_crud("cases", "case"),
+    *_crud("cases", "accommodationstay"),
+    *_crud("cases", "contact"),
+    *_crud("cases", "task"),
+    *_crud("cases", "notice"),
+    *_crud("cases", "referral"),
+    *_crud("cases", "document", ("view", "add")),
+    "cooperation.view_partner",
 ]
 
 ROLE_PERMISSIONS = {
@@ -33,6 +52,11 @@ ROLE_PERMISSIONS = {
         *_CASE_WORK,
         "hagen_zuhause.view_audit",
         "hagen_zuhause.view_accesslog",
+        "cases.view_restricted_client",
+        "cases.import_data",
+        "cases.change_any_contact",
+        "cases.delete_accommodationstay",
+        "cases.delete_task",
     ],
     Role.ADMINISTRATION: [
         *_EVERYONE,
@@ -40,6 +64,7 @@ ROLE_PERMISSIONS = {
         "hagen_zuhause.change_user",
         "hagen_zuhause.view_organisation",
         "hagen_zuhause.change_organisation",
+        *_crud("cooperation", "partner"),
     ],
 }
 

@@ -1,34 +1,20 @@
-"""Every route × every role: anonymous → login, wrong role → 403, POST-only → 405.
+"""Every route × every role: anonymous → login, wrong role → 403, POST-only → 405, objects of
+another organisation → 404.
 
-A route that is not listed here fails the test: new routes must state who may use them.
-Object routes of later apps add ``outsider`` expectations (another organisation → 404).
+A route that is not listed fails the test: new routes must state who may use them. The routes of
+the foundation are listed here; each app lists its own in ``<app>/tests/routes*.py`` as a dict
+``ROUTES`` of URL name → :class:`Route`.
 """
 
-from dataclasses import dataclass, field
+import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-LOGIN = "login"  # expected: redirect to the login page
-ROLES = ("social_worker", "team_lead", "admin_staff", "outsider")
+from tests.routes import LOGIN, ROLES, Route, everyone
 
-
-@dataclass
-class Route:
-    """Expected status per role for one URL name; ``method`` is the main method of the route."""
-
-    expect: dict
-    anonymous: object = LOGIN
-    method: str = "get"
-    kwargs: dict = field(default_factory=dict)
-    get_not_allowed: bool = False
-
-
-def everyone(status):
-    return dict.fromkeys(ROLES, status)
-
-
-MATRIX = {
+FOUNDATION = {
     "dashboard": Route(everyone(200)),
     "healthz": Route(everyone(200), anonymous=200),
     "login": Route(everyone(302), anonymous=200),
@@ -38,6 +24,20 @@ MATRIX = {
     "audit:history": Route({"social_worker": 403, "team_lead": 200, "admin_staff": 403, "outsider": 200}),
     "audit:access": Route({"social_worker": 403, "team_lead": 200, "admin_staff": 403, "outsider": 200}),
 }
+
+
+def _app_routes():
+    routes = {}
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted(root.glob("*/tests/routes*.py")):
+        module = importlib.import_module(".".join(path.relative_to(root).with_suffix("").parts))
+        duplicated = set(routes) & set(module.ROUTES)
+        assert not duplicated, f"Routes listed twice: {duplicated}"
+        routes.update(module.ROUTES)
+    return routes
+
+
+MATRIX = {**FOUNDATION, **_app_routes()}
 
 #: Django's admin is tested in hagen_zuhause/tests/test_admin.py.
 EXCLUDED_NAMESPACES = {"admin"}
@@ -66,9 +66,16 @@ def test_matrix_has_no_stale_entries():
     assert not stale, f"Matrix entries for routes that no longer exist: {stale}"
 
 
-def _request(client, route, name, method=None):
-    url = reverse(name, kwargs=route.kwargs)
-    return getattr(client, method or route.method)(url)
+def _request(client, route, name, kwargs, method=None):
+    url = reverse(name, kwargs=kwargs)
+    method = method or route.method
+    if method == "post":
+        return client.post(url, route.data(kwargs) if route.data else {})
+    return client.get(url)
+
+
+def _kwargs(route, users):
+    return route.setup(users) if route.setup else route.kwargs
 
 
 def _check(response, expected):
@@ -79,21 +86,23 @@ def _check(response, expected):
         assert response.status_code == expected
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_anonymous(client, name):
+def test_anonymous(client, role_users, name):
     route = MATRIX[name]
-    _check(_request(client, route, name), route.anonymous)
+    _check(_request(client, route, name, _kwargs(route, role_users)), route.anonymous)
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 @pytest.mark.parametrize("role", ROLES)
 def test_roles(role_users, client_of, name, role):
     route = MATRIX[name]
-    _check(_request(client_of(role_users[role]), route, name), route.expect[role])
+    kwargs = _kwargs(route, role_users)
+    _check(_request(client_of(role_users[role]), route, name, kwargs), route.expect[role])
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.get_not_allowed))
-def test_get_on_post_only_route_is_405(team_lead, client_of, name):
-    response = _request(client_of(team_lead), MATRIX[name], name, method="get")
+def test_get_on_post_only_route_is_405(role_users, client_of, name):
+    route = MATRIX[name]
+    kwargs = _kwargs(route, role_users)
+    response = _request(client_of(role_users["team_lead"]), route, name, kwargs, method="get")
     assert response.status_code == 405

@@ -1,0 +1,798 @@
+"""People and case work: clients, their households and groups, cases, contacts, tasks, notices,
+referrals and documents. Every table here holds personal data: it is tracked by pghistory and
+reached only through ``visible_to(user)``."""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import codes
+from cases.countries import NATIONALITY_CHOICES, UNKNOWN
+from hagen_zuhause.models import Organisation
+from hagen_zuhause.scoping import ScopedQuerySet
+
+
+class DateRange(models.Func):
+    """PostgreSQL ``daterange(start, end, '[]')``; an open end is unbounded."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+def _inclusive_range(start, end):
+    return DateRange(start, end, models.Value("[]"))
+
+
+# --- Clients -----------------------------------------------------------------------------
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number given per organisation and year (see services.clients.next_case_numbers)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="casenumber_unique_year")]
+
+    def __str__(self):
+        return f"{self.organisation_id}/{self.year}: {self.last_number}"
+
+
+class ClientQuerySet(ScopedQuerySet):
+    """Clients; restricted ones (Sperrvermerk) only for their assigned workers and the team lead."""
+
+    def restrict_for(self, user):
+        if user.has_perm("cases.view_restricted_client"):
+            return self
+        assigned = Client.assigned_workers.through.objects.filter(client=OuterRef("pk"), user=user)
+        return self.filter(Q(restricted=False) | Exists(assigned))
+
+    def active(self):
+        """Clients with at least one open case."""
+        return self.filter(Exists(Case.objects.filter(client=OuterRef("pk"), closed_on__isnull=True)))
+
+    def in_target_group(self, group, on=None):
+        on = on or timezone.localdate()
+        memberships = TargetGroupMembership.objects.filter(client=OuterRef("pk"), group=group).current(on)
+        return self.filter(Exists(memberships))
+
+    def assigned_to(self, user):
+        return self.filter(assigned_workers=user)
+
+    def not_anonymised(self):
+        return self.filter(anonymised_at__isnull=True)
+
+
+@pghistory.track(exclude=["search_text"])
+class Client(models.Model):
+    """A person the office works with (Klient*in). The case number identifies them in the office."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT)
+    case_number = models.CharField(_("case number"), max_length=20, editable=False)
+    reference = models.CharField(
+        _("old file number"),
+        max_length=60,
+        blank=True,
+        help_text=_("File number from the previous filing system, used by imports."),
+    )
+    first_name = models.CharField(_("first name"), max_length=120, blank=True)
+    last_name = models.CharField(_("last name"), max_length=120)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year_estimated = models.PositiveSmallIntegerField(
+        _("estimated year of birth"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("Only when the date of birth is not known."),
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=codes.Gender.choices, default=codes.Gender.UNKNOWN)
+    nationality = models.CharField(_("nationality"), max_length=10, choices=NATIONALITY_CHOICES, default=UNKNOWN)
+    languages = ArrayField(models.CharField(max_length=10), verbose_name=_("languages"), default=list, blank=True)
+    interpreter_needed = models.CharField(
+        _("interpreter needed"), max_length=10, choices=codes.YesNoUnknown.choices, default=codes.YesNoUnknown.UNKNOWN
+    )
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    reachable_via_office = models.BooleanField(
+        _("post via the office"), default=False, help_text=_("Letters reach the person through the office.")
+    )
+    income_source = models.CharField(
+        _("income source"), max_length=12, choices=codes.IncomeSource.choices, default=codes.IncomeSource.UNKNOWN
+    )
+    care_level = models.PositiveSmallIntegerField(
+        _("care level"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5)],
+        help_text=_("Pflegegrad 0–5; empty when unknown."),
+    )
+    health_notes = models.TextField(
+        _("health notes"),
+        blank=True,
+        help_text=_("Special category data (Art. 9 GDPR): shown on request only, every view is logged."),
+    )
+    restricted = models.BooleanField(
+        _("restricted (Sperrvermerk)"),
+        default=False,
+        help_text=_("Only the assigned workers and the team lead can find and open this record."),
+    )
+    assigned_workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned workers"), related_name="assigned_clients", blank=True
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        permissions = [
+            ("view_restricted_client", _("Can see clients with a restriction notice")),
+            ("import_data", _("Can import clients and contacts")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "case_number"], name="client_unique_case_number"),
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], condition=~Q(reference=""), name="client_unique_reference"
+            ),
+            models.CheckConstraint(condition=Q(care_level__lte=5), name="client_care_level_range"),
+        ]
+        indexes = [
+            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="client_search_trgm"),
+            models.Index(fields=["organisation", "last_name", "first_name"], name="client_org_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.case_number})"
+
+    def get_absolute_url(self):
+        return reverse("cases:client_detail", args=[self.pk])
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@pghistory.track()
+class ClientAlias(models.Model):
+    """Another spelling of a client's name: Cyrillic original, transliteration, former name."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="aliases")
+    first_name = models.CharField(_("first name"), max_length=120, blank=True)
+    last_name = models.CharField(_("last name"), max_length=120, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("e.g. spelling on the passport"))
+
+    class Meta:
+        verbose_name = _("other spelling")
+        verbose_name_plural = _("other spellings")
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@pghistory.track()
+class HouseholdMember(models.Model):
+    """A person living with the client; children of EU-2 families are persons too."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="household_members"
+    )
+    first_name = models.CharField(_("first name"), max_length=120, blank=True)
+    last_name = models.CharField(_("last name"), max_length=120, blank=True)
+    relationship = models.CharField(_("relationship"), max_length=10, choices=codes.Relationship.choices)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=codes.Gender.choices, default=codes.Gender.UNKNOWN)
+    nationality = models.CharField(_("nationality"), max_length=10, choices=NATIONALITY_CHOICES, default=UNKNOWN)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.get_relationship_display()
+
+
+class TargetGroupMembershipQuerySet(models.QuerySet):
+    def current(self, on):
+        return self.filter(Q(end__isnull=True) | Q(end__gte=on), start__lte=on)
+
+    def overlapping(self, start, end):
+        """Memberships that touch the period [start, end] (both inclusive)."""
+        return self.filter(Q(end__isnull=True) | Q(end__gte=start), start__lte=end)
+
+
+@pghistory.track()
+class TargetGroupMembership(models.Model):
+    """A client's membership in one of the initiative's target groups, from start to end."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="target_group_memberships"
+    )
+    group = models.CharField(_("target group"), max_length=20, choices=codes.TargetGroup.choices)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    objects = TargetGroupMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target group membership")
+        verbose_name_plural = _("target group memberships")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="tgm_end_after_start"),
+            ExclusionConstraint(
+                name="tgm_no_overlap",
+                expressions=[
+                    ("client", RangeOperators.EQUAL),
+                    ("group", RangeOperators.EQUAL),
+                    (_inclusive_range("start", "end"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("The person is already in this target group during this period."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_group_display()
+
+
+class ClientRelatedQuerySet(ScopedQuerySet):
+    """Records of a client: visible exactly when their client is."""
+
+    organisation_lookup = "client__organisation"
+
+    def restrict_for(self, user):
+        if user.has_perm("cases.view_restricted_client"):
+            return self
+        return self.filter(client__in=Client.objects.visible_to(user).values("pk"))
+
+
+@pghistory.track()
+class Consent(models.Model):
+    """A client's consent to pass data on (Schweigepflichtentbindung), with scope, partner and expiry."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("scope"), max_length=20, choices=codes.ConsentScope.choices)
+    partner = models.ForeignKey(
+        "cooperation.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+    )
+    given_on = models.DateField(_("given on"))
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ClientRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("given_on")), name="consent_expiry_after"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
+                name="consent_withdrawn_after",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scope_display()} ({self.given_on:%d.%m.%Y})"
+
+    def is_valid_on(self, day):
+        return (
+            self.given_on <= day
+            and (self.expires_on is None or self.expires_on >= day)
+            and (self.withdrawn_on is None or self.withdrawn_on > day)
+        )
+
+
+@pghistory.track()
+class ClientLink(models.Model):
+    """Two records that are the same person, linked by a worker (never merged); deleting undoes it."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT)
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="links_from")
+    other = models.ForeignKey(Client, verbose_name=_("same person as"), on_delete=models.CASCADE, related_name="+")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("linked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("link between records")
+        verbose_name_plural = _("links between records")
+        constraints = [
+            # One row per pair, stored with the smaller id first.
+            models.CheckConstraint(condition=Q(client__lt=F("other")), name="clientlink_ordered_pair"),
+            models.UniqueConstraint(fields=["client", "other"], name="clientlink_unique_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.client_id} = {self.other_id}"
+
+
+@pghistory.track()
+class DuplicateDecision(models.Model):
+    """What a worker did when intake showed possible duplicates: opened one, or saved anyway."""
+
+    class Choice(models.TextChoices):
+        OPENED_EXISTING = "opened_existing", _("opened the existing record")
+        SAVED_ANYWAY = "saved_anyway", _("saved a new record anyway")
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT)
+    decision = models.CharField(_("decision"), max_length=20, choices=Choice.choices)
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="duplicate_decisions",
+        help_text=_("The new record, or the existing one that was opened."),
+    )
+    candidates = ArrayField(models.BigIntegerField(), verbose_name=_("records shown"), default=list)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("duplicate decision")
+        verbose_name_plural = _("duplicate decisions")
+
+    def __str__(self):
+        return self.get_decision_display()
+
+
+# --- Cases -------------------------------------------------------------------------------
+
+
+class CaseQuerySet(ClientRelatedQuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+    def closed(self):
+        return self.filter(closed_on__isnull=False)
+
+    def of_type(self, case_type):
+        return self.filter(case_type=case_type)
+
+
+@pghistory.track()
+class Case(models.Model):
+    """An episode of help for a client (Fall): securing a threatened tenancy or providing a flat."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="cases")
+    case_type = models.CharField(_("kind of case"), max_length=12, choices=codes.CaseType.choices)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=codes.Outcome.choices, blank=True)
+    housing_situation = models.CharField(
+        _("housing situation at intake (ETHOS Light)"),
+        max_length=12,
+        choices=codes.HousingSituation.choices,
+        default=codes.HousingSituation.UNKNOWN,
+    )
+    bagw_situation = models.CharField(
+        _("housing situation (BAG W)"),
+        max_length=20,
+        choices=codes.BagwSituation.choices,
+        default=codes.BagwSituation.UNKNOWN,
+    )
+    homeless_since = models.DateField(_("homeless since"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "case_type"],
+                condition=Q(closed_on__isnull=True),
+                name="case_one_open_per_type",
+                violation_error_message=_("The person already has an open case of this kind."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")), name="case_closed_after_opened"
+            ),
+            models.CheckConstraint(
+                condition=(Q(closed_on__isnull=True) & Q(outcome="")) | (Q(closed_on__isnull=False) & ~Q(outcome="")),
+                name="case_outcome_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="")
+                | Q(
+                    case_type=codes.CaseType.PREVENTION,
+                    outcome__in=codes.OUTCOMES_BY_CASE_TYPE[codes.CaseType.PREVENTION],
+                )
+                | Q(
+                    case_type=codes.CaseType.PROVISION,
+                    outcome__in=codes.OUTCOMES_BY_CASE_TYPE[codes.CaseType.PROVISION],
+                ),
+                name="case_outcome_fits_type",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["opened_on"], name="case_opened_on"),
+            models.Index(fields=["closed_on"], name="case_closed_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_case_type_display()} ({self.opened_on:%d.%m.%Y})"
+
+    @property
+    def is_open(self):
+        return self.closed_on is None
+
+    def is_long_term_homeless(self, on=None):
+        """Homeless for 12 months or more on the given day (today by default)."""
+        if self.homeless_since is None:
+            return False
+        on = on or timezone.localdate()
+        months = (on.year - self.homeless_since.year) * 12 + on.month - self.homeless_since.month
+        if on.day < self.homeless_since.day:
+            months -= 1
+        return months >= 12
+
+
+@pghistory.track()
+class AccommodationStay(models.Model):
+    """Where a person is housed (Unterbringung), from when to when; the 31 January statistic reads it."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="accommodation_stays"
+    )
+    kind = models.CharField(_("kind of accommodation"), max_length=20, choices=codes.AccommodationKind.choices)
+    provider_type = models.CharField(
+        _("provider type"), max_length=12, choices=codes.ProviderType.choices, default=codes.ProviderType.UNKNOWN
+    )
+    provider_name = models.CharField(_("provider / place"), max_length=200, blank=True)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    objects = ClientRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accommodation stay")
+        verbose_name_plural = _("accommodation stays")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="stay_end_after_start"),
+            ExclusionConstraint(
+                name="stay_no_overlap",
+                expressions=[
+                    ("client", RangeOperators.EQUAL),
+                    (_inclusive_range("start", "end"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("The person is already housed elsewhere during this period."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.provider_name}".strip()
+
+
+# --- Contacts and tasks ------------------------------------------------------------------
+
+
+class ContactQuerySet(ClientRelatedQuerySet):
+    def in_period(self, start, end):
+        return self.filter(date__range=(start, end))
+
+
+@pghistory.track()
+class Contact(models.Model):
+    """A contact or counselling session (Kontakt/Beratung) with a client."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="contacts")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    date = models.DateField(_("date"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True, validators=[MaxValueValidator(24 * 60)]
+    )
+    contact_type = models.CharField(_("kind of contact"), max_length=15, choices=codes.ContactType.choices)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    topics = ArrayField(
+        models.CharField(max_length=20, choices=codes.ContactTopic.choices),
+        verbose_name=_("topics"),
+        default=list,
+        blank=True,
+    )
+    interpreter_used = models.BooleanField(_("interpreter used"), default=False)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    note = models.TextField(_("note"), blank=True)
+    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        permissions = [("change_any_contact", _("Can change contacts recorded by other workers"))]
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-date"], name="contact_client_date"),
+            models.Index(fields=["date"], name="contact_date"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "import_key"], condition=~Q(import_key=""), name="contact_unique_import"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_contact_type_display()} {self.date:%d.%m.%Y}"
+
+
+class TaskQuerySet(ScopedQuerySet):
+    """Tasks; those about a client follow the client's visibility."""
+
+    def restrict_for(self, user):
+        if user.has_perm("cases.view_restricted_client"):
+            return self
+        return self.filter(Q(client__isnull=True) | Q(client__in=Client.objects.visible_to(user).values("pk")))
+
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_on__range=(today, today + timezone.timedelta(days=days)))
+
+    def assigned_to(self, user):
+        return self.filter(assignee=user)
+
+
+@pghistory.track()
+class Task(models.Model):
+    """A follow-up (Wiedervorlage): manual, or a legal deadline computed from a notice."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
+    )
+    notice = models.ForeignKey(
+        "Notice", verbose_name=_("notice"), on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=codes.TaskKind.choices, default=codes.TaskKind.MANUAL)
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    note = models.TextField(_("note"), blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["assignee", "due_on"], condition=Q(done_at__isnull=True), name="task_open_due"),
+        ]
+        constraints = [
+            # A notice produces at most one task of each deadline kind; recomputing updates it.
+            models.UniqueConstraint(
+                fields=["notice", "kind"], condition=Q(notice__isnull=False), name="task_one_per_notice_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self):
+        return self.done_at is not None
+
+
+# --- Threats to a tenancy ----------------------------------------------------------------
+
+
+@pghistory.track()
+class Notice(models.Model):
+    """A threat to the tenancy: notice to quit, eviction suit, court notification (MiZi), eviction date.
+
+    The legal deadlines are computed from it (services.notice_save), not typed: the grace period
+    (Schonfrist) ends two months after the eviction suit was served (§ 569 Abs. 3 Nr. 2 BGB) and can
+    be used only once within two years.
+    """
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="notices")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=codes.NoticeKind.choices)
+    received_on = models.DateField(_("received on"))
+    served_on = models.DateField(
+        _("served on"), null=True, blank=True, help_text=_("Service of the eviction suit; starts the grace period.")
+    )
+    court_file_number = models.CharField(_("court file number"), max_length=60, blank=True)
+    landlord_name = models.CharField(_("landlord"), max_length=200, blank=True)
+    monthly_rent = models.DecimalField(_("monthly rent (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    arrears = models.DecimalField(_("rent arrears (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    hearing_on = models.DateField(_("court hearing on"), null=True, blank=True)
+    eviction_on = models.DateField(_("eviction on"), null=True, blank=True)
+    schonfrist_used_on = models.DateField(
+        _("grace period used on"),
+        null=True,
+        blank=True,
+        help_text=_("Date the arrears were settled within the grace period, making the notice ineffective."),
+    )
+    debt_takeover_amount = models.DecimalField(
+        _("rent debt takeover: amount (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    debt_takeover_applied_on = models.DateField(_("rent debt takeover: applied on"), null=True, blank=True)
+    debt_takeover_decided_on = models.DateField(_("rent debt takeover: decided on"), null=True, blank=True)
+    debt_takeover_decision = models.CharField(
+        _("rent debt takeover (§ 22 Abs. 8 SGB II)"),
+        max_length=10,
+        choices=codes.DebtTakeoverDecision.choices,
+        blank=True,
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ClientRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice or court document")
+        verbose_name_plural = _("notices and court documents")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.received_on:%d.%m.%Y})"
+
+
+# --- Referrals and documents -------------------------------------------------------------
+
+
+class ReferralQuerySet(ClientRelatedQuerySet):
+    def open(self):
+        return self.filter(outcome="")
+
+
+@pghistory.track()
+class Referral(models.Model):
+    """A referral to a partner service (Vermittlung an Dienste), based on a consent or a reasoned override."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="referrals")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    partner = models.ForeignKey(
+        "cooperation.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    referred_on = models.DateField(_("referred on"))
+    consent = models.ForeignKey(
+        Consent, verbose_name=_("consent"), on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    consent_override_reason = models.TextField(
+        _("reason for referring without consent"),
+        blank=True,
+        help_text=_("Only when no valid consent exists, e.g. danger to life (§ 34 StGB)."),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=codes.ReferralOutcome.choices, blank=True)
+    outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-referred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent__isnull=False) | ~Q(consent_override_reason=""),
+                name="referral_consent_or_reason",
+                violation_error_message=_("A referral needs a valid consent or a written reason."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(outcome_on__isnull=True)) | (~Q(outcome="") & Q(outcome_on__isnull=False)),
+                name="referral_outcome_with_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["referred_on"], name="referral_referred_on")]
+
+    def __str__(self):
+        return f"{self.partner} ({self.referred_on:%d.%m.%Y})"
+
+
+def document_path(instance, filename):
+    # The stored name never contains the client's name or the original file name.
+    return f"documents/{instance.client.organisation_id}/{timezone.now():%Y/%m}/{instance.token}"
+
+
+@pghistory.track(exclude=["file"])
+class Document(models.Model):
+    """An uploaded file on a client (consent scan, letter): private storage, permission-checked download."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=codes.DocumentKind.choices, default="other")
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    token = models.CharField(max_length=64, editable=False, unique=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = ClientRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.description or self.original_name
