@@ -5,6 +5,7 @@ Every optional demographic item has an explicit ``unknown``: unknown is never si
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -112,7 +113,7 @@ class YesNoUnknown(models.TextChoices):
 
 
 class Relationship(models.TextChoices):
-    PARTNER = "partner", _("partner")
+    PARTNER = "partner", pgettext_lazy("household relationship", "partner")
     CHILD = "child", _("child")
     PARENT = "parent", _("parent")
     SIBLING = "sibling", _("sibling")
