@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import OUTCOMES_BY_CASE_TYPE
 from cases.models import Case
+from cases.services.casework import lock_for_edit
 
 
 @transaction.atomic
@@ -50,6 +51,21 @@ def case_reopen(*, case, actor):
     try:
         with transaction.atomic():
             case.save(update_fields=["closed_on", "outcome", "closed_by"])
+    except IntegrityError:
+        raise ValidationError(_("The person already has an open case of this kind.")) from None
+    return case
+
+
+@transaction.atomic
+def case_update(*, case, actor, version=""):
+    """Correct a case's intake data (kind, dates, housing situation); refused after a concurrent change."""
+    lock_for_edit(case, version)
+    if case.closed_on is not None and case.closed_on < case.opened_on:
+        raise ValidationError(_("A case cannot be closed before it was opened."))
+    case.full_clean()
+    try:
+        with transaction.atomic():
+            case.save()
     except IntegrityError:
         raise ValidationError(_("The person already has an open case of this kind.")) from None
     return case

@@ -1,12 +1,63 @@
-"""Creating and changing clients: case numbers, search keys, target groups, assignment."""
+"""Creating and changing clients: case numbers, search keys, intake, personal data, target groups,
+consents, links between records and the decisions taken on duplicate hints."""
+
+import hashlib
+import json
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Client, TargetGroupMembership
+from cases.models import (
+    Client,
+    ClientAlias,
+    ClientLink,
+    Consent,
+    DuplicateDecision,
+    HouseholdMember,
+    TargetGroupMembership,
+)
 from cases.names import name_key
+from cases.services.cases import case_open
+
+#: Namespace of the advisory locks that serialise one worker's intakes (see client_intake).
+_INTAKE_LOCK_NAMESPACE = 73_110
+#: An identical record saved by the same worker this recently is a double submit, not a new person.
+_DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+ALIAS_FIELDS = ("first_name", "last_name", "note")
+HOUSEHOLD_FIELDS = ("first_name", "last_name", "relationship", "birth_year", "gender", "nationality")
+#: The client fields a worker edits on the personal-data form; they make up the record's version.
+PERSONAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "birth_year_estimated",
+    "gender",
+    "nationality",
+    "languages",
+    "interpreter_needed",
+    "phone",
+    "postal_address",
+    "reachable_via_office",
+    "income_source",
+    "care_level",
+    "restricted",
+)
+
+
+class DoubleSubmitError(Exception):
+    """The same intake arrived twice; ``client`` is the record the first submit created."""
+
+    def __init__(self, client):
+        super().__init__("intake submitted twice")
+        self.client = client
+
+
+class ClientChangedError(ValidationError):
+    """Someone else saved the client after the form was loaded; nothing was written."""
 
 
 def next_case_numbers(organisation, year, count=1):
@@ -78,17 +129,246 @@ def client_update(*, client, actor, **fields):
     return client
 
 
+# --- Intake ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def client_intake(
+    *,
+    organisation,
+    actor,
+    client_fields,
+    case_type,
+    case_fields=None,
+    aliases=(),
+    household=(),
+    target_groups=(),
+    consent=None,
+    candidates_shown=(),
+):
+    """Take a person in: the client with aliases and household, the first case, target groups
+    from today, an optional consent, and — when duplicate hints were shown — the decision
+    "saved anyway" with the records shown.
+
+    ``aliases`` and ``household`` are dicts of ClientAlias / HouseholdMember fields; ``consent``
+    is a dict of Consent fields or None. A second submit of the same intake (double click, two
+    tabs) raises :class:`DoubleSubmitError` naming the record the first one created.
+    """
+    _lock_intakes_of(actor)
+    earlier = _same_intake_just_saved(organisation, actor, client_fields)
+    if earlier is not None:
+        raise DoubleSubmitError(earlier)
+    client = client_create(organisation=organisation, actor=actor, target_groups=target_groups, **client_fields)
+    for row in aliases:
+        _create_row(client, ClientAlias, row, ALIAS_FIELDS)
+    for row in household:
+        _create_row(client, HouseholdMember, row, HOUSEHOLD_FIELDS)
+    if aliases:
+        client_refresh_search_text(client)
+    case_open(client=client, case_type=case_type, actor=actor, **(case_fields or {}))
+    if consent:
+        consent_record(client=client, actor=actor, **consent)
+    if candidates_shown:
+        duplicate_decision_record(
+            actor=actor, decision=DuplicateDecision.Choice.SAVED_ANYWAY, client=client, candidates=candidates_shown
+        )
+    return client
+
+
+def _lock_intakes_of(actor):
+    # Two submits of one intake run one after the other, so the second sees the first's record.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_INTAKE_LOCK_NAMESPACE, actor.pk % 2**31])
+
+
+def _same_intake_just_saved(organisation, actor, client_fields):
+    return (
+        Client.objects.filter(
+            organisation=organisation,
+            created_by=actor,
+            created_at__gte=timezone.now() - _DOUBLE_SUBMIT_WINDOW,
+            first_name=client_fields.get("first_name", ""),
+            last_name=client_fields.get("last_name", ""),
+            birth_date=client_fields.get("birth_date"),
+            birth_year_estimated=client_fields.get("birth_year_estimated"),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def duplicate_decision_record(*, actor, decision, client, candidates):
+    """Record what the worker did with the duplicate hints: opened ``client``, or saved it anyway."""
+    return DuplicateDecision.objects.create(
+        organisation=client.organisation,
+        decision=decision,
+        client=client,
+        candidates=sorted({int(pk) for pk in candidates}),
+        decided_by=actor,
+    )
+
+
+# --- Personal data -----------------------------------------------------------------------
+
+
+def client_version(client):
+    """A marker of the personal data as stored now: it changes whenever anyone saves the form's data.
+
+    The edit form carries it; :func:`client_edit` refuses to save over a newer state.
+    """
+    row = Client.objects.filter(pk=client.pk).values(*PERSONAL_FIELDS).get()
+    aliases = list(ClientAlias.objects.filter(client=client).order_by("pk").values_list("pk", *ALIAS_FIELDS))
+    household = list(HouseholdMember.objects.filter(client=client).order_by("pk").values_list("pk", *HOUSEHOLD_FIELDS))
+    payload = json.dumps([row, aliases, household], default=str, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def client_edit(*, client, actor, version, fields, aliases=(), household=()):
+    """Save the personal data, other spellings and household of a client.
+
+    ``version`` is :func:`client_version` as it was when the form was loaded; when someone saved
+    in between, :class:`ClientChangedError` is raised and nothing is written. ``aliases`` and
+    ``household`` are rows ``{"id": pk or None, "delete": bool, **fields}``.
+    """
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client_version(client) != version:
+        raise ClientChangedError(
+            _("Someone else saved this record after you opened the form. Your changes were not saved.")
+        )
+    for row in aliases:
+        _save_row(client, ClientAlias, row, ALIAS_FIELDS)
+    for row in household:
+        _save_row(client, HouseholdMember, row, HOUSEHOLD_FIELDS)
+    return client_update(
+        client=client, actor=actor, **{name: fields[name] for name in PERSONAL_FIELDS if name in fields}
+    )
+
+
+def _create_row(client, model, row, field_names):
+    record = model(client=client, **{name: row[name] for name in field_names if name in row})
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _save_row(client, model, row, field_names):
+    if row.get("id") is None:
+        if not row.get("delete"):
+            _create_row(client, model, row, field_names)
+        return
+    # Only rows of this client: an id from another record is refused, not followed.
+    record = model.objects.select_for_update().filter(client=client, pk=row["id"]).first()
+    if record is None:
+        raise ValidationError(_("A row of the form does not belong to this record. Please reload the page."))
+    if row.get("delete"):
+        record.delete()
+        return
+    for name in field_names:
+        if name in row:
+            setattr(record, name, row[name])
+    record.full_clean()
+    record.save()
+
+
+# --- Target groups -----------------------------------------------------------------------
+
+
+@transaction.atomic
 def target_group_join(*, client, group, start, end=None):
     """Add a membership; the database refuses overlapping periods of the same group."""
     membership = TargetGroupMembership(client=client, group=group, start=start, end=end)
     membership.full_clean()
-    membership.save()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:
+        # A concurrent request added an overlapping period between the check and the insert.
+        raise ValidationError(_overlap_message()) from None
     return membership
 
 
+@transaction.atomic
 def target_group_leave(*, membership, end):
+    """End a membership on ``end`` (inclusive)."""
+    membership = TargetGroupMembership.objects.select_for_update().get(pk=membership.pk)
     if end < membership.start:
         raise ValidationError(_("The end date lies before the start of the membership."))
     membership.end = end
-    membership.save(update_fields=["end"])
+    membership.full_clean()
+    try:
+        with transaction.atomic():
+            membership.save(update_fields=["end"])
+    except IntegrityError:
+        raise ValidationError(_overlap_message()) from None
     return membership
+
+
+def _overlap_message():
+    constraint = next(c for c in TargetGroupMembership._meta.constraints if c.name == "tgm_no_overlap")
+    return constraint.violation_error_message
+
+
+# --- Consents ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(*, client, actor, scope, given_on, partner=None, expires_on=None, note=""):
+    """Record a consent (Schweigepflichtentbindung); the same consent is not recorded twice."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    if partner is not None and partner.organisation_id != client.organisation_id:
+        raise ValidationError(_("This partner does not belong to your office."))
+    same = Consent.objects.filter(
+        client=client,
+        scope=scope,
+        partner=partner,
+        given_on=given_on,
+        expires_on=expires_on,
+        withdrawn_on__isnull=True,
+    )
+    if same.exists():
+        raise ValidationError(_("This consent has already been recorded."))
+    consent = Consent(client=client, scope=scope, partner=partner, given_on=given_on, expires_on=expires_on, note=note)
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent, actor, withdrawn_on):
+    """Record that the client withdrew a consent on ``withdrawn_on``."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("This consent has already been withdrawn."))
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(_("A consent cannot be withdrawn before it was given."))
+    consent.withdrawn_on = withdrawn_on
+    consent.save(update_fields=["withdrawn_on"])
+    return consent
+
+
+# --- Links between records ---------------------------------------------------------------
+
+
+@transaction.atomic
+def client_link(*, client, other, actor, note=""):
+    """Link two records of the same person (never merged); stored once, the smaller id first."""
+    if client.pk == other.pk:
+        raise ValidationError(_("A record cannot be linked with itself."))
+    if client.organisation_id != other.organisation_id:
+        raise ValidationError(_("Only records of the same office can be linked."))
+    first, second = sorted([client, other], key=lambda record: record.pk)
+    link = ClientLink(organisation_id=client.organisation_id, client=first, other=second, linked_by=actor, note=note)
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:
+        raise ValidationError(_("These records are already linked.")) from None
+    return link
+
+
+@transaction.atomic
+def client_unlink(*, link, actor):
+    """Undo a link; the history keeps that it existed."""
+    ClientLink.objects.filter(pk=link.pk).delete()

@@ -1,6 +1,6 @@
-"""Routes of case work, one module per area (clients, case work, referrals and documents, imports)."""
+"""Routes of case work, one module per area (clients, case work, referrals and documents, imports, exports)."""
 
-from cases.urls import casework, clients, imports, referrals
+from cases.urls import casework, clients, exports, imports, referrals
 
 app_name = "cases"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *casework.urlpatterns,
     *referrals.urlpatterns,
     *imports.urlpatterns,
+    *exports.urlpatterns,
 ]

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from cases.views import imports
+
+urlpatterns = [
+    path("imports/", imports.import_upload, name="import_upload"),
+    path("imports/confirm/", imports.import_confirm, name="import_confirm"),
+]

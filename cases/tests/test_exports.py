@@ -1,0 +1,70 @@
+import csv
+import io
+from datetime import date
+
+from django.urls import reverse
+
+from cases.codes import CaseType, TargetGroup
+from cases.services.cases import case_open
+from cases.services.clients import target_group_join
+from cases.tests.factories import make_client
+from hagen_zuhause.models import AccessLog
+
+
+def _read(response):
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+
+
+def test_export_is_pseudonymised_streamed_and_logged(client_of, team_lead, social_worker):
+    georgi = make_client(social_worker, first_name="Georgi", last_name="Ivanov", nationality="BG")
+    target_group_join(client=georgi, group=TargetGroup.EU2, start=date(2026, 1, 1))
+    case_open(client=georgi, case_type=CaseType.PROVISION, actor=social_worker)
+    response = client_of(team_lead).get(reverse("cases:client_export"))
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Disposition"].startswith("attachment;")
+    header, *rows = _read(response)
+    assert header[0] == "fallnummer"
+    assert "nachname" not in header
+    assert len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["fallnummer"] == georgi.case_number
+    assert row["staatsangehoerigkeit_gruppe"] == "eu2"
+    assert row["zielgruppen"] == "eu2"
+    assert row["offene_faelle"] == "provision"
+    assert "Ivanov" not in ";".join(rows[0])
+    entry = AccessLog.objects.get(action=AccessLog.Action.EXPORT)
+    assert entry.user == team_lead
+    assert "pseudonymisiert" in entry.detail
+
+
+def test_names_only_when_asked_for(client_of, team_lead, social_worker):
+    make_client(social_worker, first_name="Georgi", last_name="Ivanov")
+    header, row = _read(client_of(team_lead).get(reverse("cases:client_export"), {"names": "1"}))
+    assert header[-2:] == ["vorname", "nachname"]
+    assert row[-2:] == ["Georgi", "Ivanov"]
+    assert "mit Namen" in AccessLog.objects.get().detail
+
+
+def test_only_visible_clients_are_exported(client_of, team_lead, social_worker, outsider):
+    make_client(outsider)
+    make_client(social_worker)
+    _header, *rows = _read(client_of(team_lead).get(reverse("cases:client_export")))
+    assert len(rows) == 1
+
+
+def test_export_queries_do_not_grow_with_rows(client_of, team_lead, social_worker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_client(social_worker)
+    client = client_of(team_lead)
+    with CaptureQueriesContext(connection) as few:
+        _read(client.get(reverse("cases:client_export")))
+    for _number in range(30):
+        make_client(social_worker)
+    with CaptureQueriesContext(connection) as many:
+        _read(client.get(reverse("cases:client_export")))
+    assert len(many) == len(few)

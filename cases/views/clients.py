@@ -1,0 +1,601 @@
+"""Client area: the list with fuzzy search, intake with duplicate hints, personal data, target groups,
+consents and links between records of the same person.
+
+Every record is reached through ``visible_to(request.user)``: another office's client, or a
+restricted one the user may not see, answers 404. State changes call one service in
+``cases.services.clients`` and redirect.
+"""
+
+import hashlib
+import secrets
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.lookups import Unaccent
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Lower
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from cases import codes
+from cases.countries import LANGUAGES
+from cases.duplicates import duplicate_candidates, search_clients
+from cases.filters import ClientFilterSet
+from cases.forms.clients import (
+    ClientForm,
+    ClientIntakeForm,
+    ClientLinkForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    TargetGroupJoinForm,
+    TargetGroupLeaveForm,
+    alias_formset,
+    formset_rows,
+    household_formset,
+)
+from cases.models import Case, Client, ClientLink, Consent, DuplicateDecision, TargetGroupMembership, Task
+from cases.names import name_key
+from cases.services import clients as services
+from hagen_zuhause.audit import log_access
+from hagen_zuhause.models import AccessLog, User
+
+#: Session key of the one-time intake tokens: token → None (form open) or the pk of the saved client.
+INTAKE_TOKENS = "intake_tokens"
+_KEPT_INTAKE_TOKENS = 20
+_DUPLICATE_HINT = "duplicate hint"
+
+
+def _visible_client(user, pk):
+    return get_object_or_404(Client.objects.visible_to(user), pk=pk)
+
+
+def german_name_order():
+    """Order by last and first name with Ä next to A and ß as ss (the database collation is C)."""
+    return [Lower(Unaccent("last_name")), Lower(Unaccent("first_name")), "pk"]
+
+
+# --- List --------------------------------------------------------------------------------
+
+
+class ClientListView(PermissionRequiredMixin, ListView):
+    """All clients the user may see, searchable (names, other spellings, case numbers) and filterable."""
+
+    permission_required = "cases.view_client"
+    template_name = "cases/client_list.html"
+    context_object_name = "clients"
+    paginate_by = 25
+
+    def get_queryset(self):
+        user = self.request.user
+        today = timezone.localdate()
+        self.filterset = ClientFilterSet(self.request.GET or None, queryset=Client.objects.visible_to(user), user=user)
+        ordering = german_name_order()
+        if self.filterset.searching:
+            ordering = [F("relevance").desc(), *ordering]
+        next_tasks = Task.objects.filter(client=OuterRef("pk")).open().order_by("due_on", "pk")
+        groups = TargetGroupMembership.objects.filter(client=OuterRef("pk")).current(today).order_by("group")
+        open_cases = Case.objects.filter(client=OuterRef("pk")).open().order_by("opened_on", "pk")
+        return (
+            self.filterset.qs.annotate(
+                next_task_due=Subquery(next_tasks.values("due_on")[:1]),
+                next_task_title=Subquery(next_tasks.values("title")[:1]),
+                current_groups=ArraySubquery(groups.values("group")),
+                open_case_types=ArraySubquery(open_cases.values("case_type")),
+            )
+            .prefetch_related(Prefetch("assigned_workers", queryset=User.objects.order_by("last_name", "first_name")))
+            .order_by(*ordering)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["today"] = timezone.localdate()
+        group_labels, case_labels = dict(codes.TargetGroup.choices), dict(codes.CaseType.choices)
+        for client in context["clients"]:
+            client.group_labels = [group_labels.get(group, group) for group in client.current_groups]
+            client.case_labels = [case_labels.get(case_type, case_type) for case_type in client.open_case_types]
+        return context
+
+
+# --- Intake ------------------------------------------------------------------------------
+
+
+def _new_intake_token(request):
+    tokens = dict(request.session.get(INTAKE_TOKENS, {}))
+    token = secrets.token_urlsafe(18)
+    tokens[token] = None
+    request.session[INTAKE_TOKENS] = dict(list(tokens.items())[-_KEPT_INTAKE_TOKENS:])
+    return token
+
+
+def _intake_token_state(request, token):
+    """("open", None), ("used", client pk) or ("unknown", None)."""
+    tokens = request.session.get(INTAKE_TOKENS, {})
+    if not token or token not in tokens:
+        return "unknown", None
+    if tokens[token] is None:
+        return "open", None
+    return "used", tokens[token]
+
+
+def _consume_intake_token(request, token, client_pk):
+    tokens = dict(request.session.get(INTAKE_TOKENS, {}))
+    if token in tokens:
+        tokens[token] = client_pk
+        request.session[INTAKE_TOKENS] = tokens
+
+
+def _check_signature(cleaned_data):
+    """What the duplicate check looked at; "save anyway" counts only for these same values."""
+    key = name_key(f"{cleaned_data.get('first_name', '')} {cleaned_data.get('last_name', '')}")
+    parts = [key, str(cleaned_data.get("birth_date") or ""), str(cleaned_data.get("birth_year_estimated") or "")]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def _candidates_for(user, cleaned_data):
+    return duplicate_candidates(
+        user,
+        cleaned_data.get("first_name", ""),
+        cleaned_data.get("last_name", ""),
+        birth_date=cleaned_data.get("birth_date"),
+        birth_year=cleaned_data.get("birth_year_estimated"),
+    )
+
+
+def _log_hints(request, candidates):
+    for candidate in candidates:
+        log_access(request, AccessLog.Action.VIEW, candidate, detail=_DUPLICATE_HINT)
+
+
+def _shown_ids(request, candidates):
+    """The records the hint step showed (sent back with the form), else those found now."""
+    if not candidates:
+        return []
+    return _posted_candidate_ids(request) or [candidate.pk for candidate in candidates]
+
+
+def _posted_candidate_ids(request):
+    """The candidate ids the hint step showed, limited to records the user may see."""
+    ids = {int(value) for value in request.POST.getlist("candidate") if value.isdigit()}
+    if not ids:
+        return []
+    return list(Client.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@permission_required("cases.add_client", raise_exception=True)
+def client_create(request):
+    """Intake: the form in fieldsets, duplicate hints before saving, then the new record with its case."""
+    user = request.user
+    if request.method == "POST" and request.htmx and request.POST.get("hint_only"):
+        return _live_hint(request)
+    HouseholdFormSet = household_formset(extra=3, can_delete=False)
+    AliasFormSet = alias_formset(extra=2, can_delete=False)
+    candidates, confirm_value = [], ""
+    if request.method == "POST":
+        form = ClientIntakeForm(request.POST, user=user)
+        household = HouseholdFormSet(request.POST, instance=Client(), prefix="household")
+        aliases = AliasFormSet(request.POST, instance=Client(), prefix="aliases")
+        token = request.POST.get("intake_token", "")
+        state, saved_pk = _intake_token_state(request, token)
+        if state == "used" and Client.objects.visible_to(user).filter(pk=saved_pk).exists():
+            messages.info(request, _("This intake has already been saved."))
+            return redirect("cases:client_detail", pk=saved_pk)
+        if form.is_valid() and household.is_valid() and aliases.is_valid():
+            candidates = _candidates_for(user, form.cleaned_data)
+            signature = _check_signature(form.cleaned_data)
+            confirmed = request.POST.get("confirm_new") == signature
+            if candidates and not confirmed:
+                _log_hints(request, candidates)
+                confirm_value = signature
+            elif state != "open":
+                form = _with_new_token(request, form, user)
+                form.add_error(None, _("The form had expired. Please check the entries and save again."))
+            else:
+                try:
+                    client = services.client_intake(
+                        organisation=user.organisation,
+                        actor=user,
+                        client_fields=form.client_fields(),
+                        case_type=form.cleaned_data["case_type"],
+                        case_fields=form.case_fields(),
+                        aliases=[row for row in formset_rows(aliases, services.ALIAS_FIELDS) if not row["delete"]],
+                        household=[
+                            row for row in formset_rows(household, services.HOUSEHOLD_FIELDS) if not row["delete"]
+                        ],
+                        target_groups=form.cleaned_data["target_groups"],
+                        consent=form.consent(),
+                        candidates_shown=_shown_ids(request, candidates),
+                    )
+                except services.DoubleSubmitError as error:
+                    _consume_intake_token(request, token, error.client.pk)
+                    messages.info(request, _("This intake has already been saved."))
+                    return redirect("cases:client_detail", pk=error.client.pk)
+                except ValidationError as error:
+                    form.add_error(None, error.messages)
+                else:
+                    _consume_intake_token(request, token, client.pk)
+                    messages.success(
+                        request,
+                        _("%(name)s has been taken in with case number %(number)s.")
+                        % {"name": client.full_name, "number": client.case_number},
+                    )
+                    return redirect("cases:client_detail", pk=client.pk)
+    else:
+        form = ClientIntakeForm(user=user, initial={"intake_token": _new_intake_token(request)})
+        household = HouseholdFormSet(instance=Client(), prefix="household")
+        aliases = AliasFormSet(instance=Client(), prefix="aliases")
+    return render(
+        request,
+        "cases/client_form.html",
+        {
+            "form": form,
+            "household_formset": household,
+            "alias_formset": aliases,
+            "candidates": candidates,
+            "confirm_value": confirm_value,
+            "intake_token": form["intake_token"].value(),
+        },
+    )
+
+
+def _with_new_token(request, form, user):
+    data = form.data.copy()
+    data["intake_token"] = _new_intake_token(request)
+    new_form = ClientIntakeForm(data, user=user)
+    new_form.is_valid()
+    return new_form
+
+
+def _live_hint(request):
+    """htmx: the duplicate hint while typing (the saving step shows them again with choices)."""
+    data = request.POST
+    form = ClientIntakeForm(data, user=request.user)
+    form.is_valid()
+    birth_date = form.cleaned_data.get("birth_date") if "birth_date" not in form.errors else None
+    year = form.cleaned_data.get("birth_year_estimated") if "birth_year_estimated" not in form.errors else None
+    candidates = duplicate_candidates(
+        request.user, data.get("first_name", ""), data.get("last_name", ""), birth_date=birth_date, birth_year=year
+    )
+    _log_hints(request, candidates)
+    return TemplateResponse(request, "cases/includes/client_live_hint.html", {"candidates": candidates})
+
+
+@require_POST
+@permission_required(("cases.view_client", "cases.add_duplicatedecision"), raise_exception=True)
+def client_open_existing(request, pk):
+    """The worker recognised the person among the hints: record the decision and open that record."""
+    client = _visible_client(request.user, pk)
+    token = request.POST.get("intake_token", "")
+    state, _saved = _intake_token_state(request, token)
+    if state != "used":
+        shown = set(_posted_candidate_ids(request)) | {client.pk}
+        services.duplicate_decision_record(
+            actor=request.user,
+            decision=DuplicateDecision.Choice.OPENED_EXISTING,
+            client=client,
+            candidates=shown,
+        )
+        _consume_intake_token(request, token, client.pk)
+    return redirect("cases:client_detail", pk=client.pk)
+
+
+# --- Personal data -----------------------------------------------------------------------
+
+
+@permission_required(("cases.view_client", "cases.change_client"), raise_exception=True)
+def client_edit(request, pk):
+    """Personal data, other spellings and household; refuses to overwrite someone else's newer save."""
+    user = request.user
+    client = _visible_client(user, pk)
+    HouseholdFormSet = household_formset(extra=1, can_delete=True)
+    AliasFormSet = alias_formset(extra=1, can_delete=True)
+    conflict = None
+    if request.method == "POST":
+        form = ClientForm(request.POST, instance=client)
+        household = HouseholdFormSet(request.POST, instance=client, prefix="household")
+        aliases = AliasFormSet(request.POST, instance=client, prefix="aliases")
+        if form.is_valid() and household.is_valid() and aliases.is_valid():
+            try:
+                services.client_edit(
+                    client=client,
+                    actor=user,
+                    version=form.cleaned_data["version"],
+                    fields=form.client_fields(),
+                    aliases=formset_rows(aliases, services.ALIAS_FIELDS),
+                    household=formset_rows(household, services.HOUSEHOLD_FIELDS),
+                )
+            except services.ClientChangedError:
+                stored = Client.objects.get(pk=client.pk)
+                conflict = _conflict(stored, form)
+                data = request.POST.copy()
+                data["version"] = services.client_version(stored)
+                # The worker's entries stay; saving again now knowingly replaces the newer state.
+                form = ClientForm(data, instance=stored)
+                household = HouseholdFormSet(data, instance=stored, prefix="household")
+                aliases = AliasFormSet(data, instance=stored, prefix="aliases")
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The personal data has been saved."))
+                if not Client.objects.visible_to(user).filter(pk=client.pk).exists():
+                    # The worker set a restriction notice on a record they are not assigned to.
+                    messages.info(
+                        request,
+                        _("The record is restricted now: only its assigned workers and the team lead can open it."),
+                    )
+                    return redirect("cases:client_list")
+                return redirect("cases:client_detail", pk=client.pk)
+    else:
+        log_access(request, AccessLog.Action.VIEW, client)
+        form = ClientForm(instance=client, initial={"version": services.client_version(client)})
+        household = HouseholdFormSet(instance=client, prefix="household")
+        aliases = AliasFormSet(instance=client, prefix="aliases")
+    return render(
+        request,
+        "cases/client_edit.html",
+        {
+            "client": Client.objects.get(pk=client.pk) if request.method == "POST" else client,
+            "form": form,
+            "household_formset": household,
+            "alias_formset": aliases,
+            "conflict": conflict,
+        },
+    )
+
+
+def _conflict(stored, form):
+    """Who saved last, and which of the worker's entries differ from what is stored now."""
+    differences = []
+    for name, value in form.client_fields().items():
+        current = getattr(stored, name)
+        if current != value:
+            field = Client._meta.get_field(name)
+            shown = getattr(stored, f"get_{name}_display")() if field.choices else current
+            differences.append({"label": form.fields[name].label, "stored": _display(shown)})
+    last = _last_change(stored)
+    return {"differences": differences, **last}
+
+
+def _display(value):
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
+
+
+def _last_change(client):
+    """The newest history event of the client, its other spellings or its household."""
+    events = []
+    for model_name, lookup in [
+        ("ClientEvent", {"pgh_obj_id": client.pk}),
+        ("ClientAliasEvent", {"client_id": client.pk}),
+        ("HouseholdMemberEvent", {"client_id": client.pk}),
+    ]:
+        model = apps.get_model("cases", model_name)
+        event = model.objects.filter(**lookup).select_related("pgh_context").order_by("-pgh_created_at").first()
+        if event is not None:
+            events.append(event)
+    if not events:
+        return {"changed_at": None, "changed_by": ""}
+    event = max(events, key=lambda item: item.pgh_created_at)
+    metadata = event.pgh_context.metadata if event.pgh_context else {}
+    user = User.objects.filter(pk=metadata.get("user")).first() if metadata.get("user") else None
+    return {"changed_at": event.pgh_created_at, "changed_by": str(user) if user else metadata.get("actor", "")}
+
+
+# --- Target groups -----------------------------------------------------------------------
+
+
+@permission_required(("cases.view_client", "cases.view_targetgroupmembership"), raise_exception=True)
+def client_target_groups(request, pk):
+    """The client's target-group memberships: add one from a date, end one on a date."""
+    user = request.user
+    client = _visible_client(user, pk)
+    join_form = TargetGroupJoinForm()
+    leave_forms = {}
+    if request.method == "POST":
+        if not user.has_perms(["cases.add_targetgroupmembership", "cases.change_targetgroupmembership"]):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "join":
+            join_form = TargetGroupJoinForm(request.POST)
+            if join_form.is_valid():
+                try:
+                    services.target_group_join(
+                        client=client, group=join_form.cleaned_data["group"], start=join_form.cleaned_data["start"]
+                    )
+                except ValidationError as error:
+                    join_form.add_error(None, error.messages)
+                else:
+                    messages.success(request, _("The target group has been added."))
+                    return redirect("cases:client_target_groups", pk=client.pk)
+        elif action == "leave":
+            membership = get_object_or_404(
+                TargetGroupMembership.objects.filter(client=client), pk=_int_or_none(request.POST.get("membership"))
+            )
+            leave_form = TargetGroupLeaveForm(request.POST, prefix=f"leave-{membership.pk}")
+            if leave_form.is_valid():
+                try:
+                    services.target_group_leave(membership=membership, end=leave_form.cleaned_data["end"])
+                except ValidationError as error:
+                    leave_form.add_error("end", error.messages)
+                else:
+                    messages.success(request, _("The membership has been ended."))
+                    return redirect("cases:client_target_groups", pk=client.pk)
+            leave_forms[membership.pk] = leave_form
+        else:
+            return HttpResponseBadRequest()
+    else:
+        log_access(request, AccessLog.Action.VIEW, client)
+    today = timezone.localdate()
+    rows = [
+        {
+            "membership": membership,
+            "current": membership.start <= today and (membership.end is None or membership.end >= today),
+            "leave_form": leave_forms.get(membership.pk) or TargetGroupLeaveForm(prefix=f"leave-{membership.pk}"),
+        }
+        for membership in client.target_group_memberships.order_by("-start", "group")
+    ]
+    return render(request, "cases/client_target_groups.html", {"client": client, "rows": rows, "join_form": join_form})
+
+
+def _int_or_none(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+# --- Consents ----------------------------------------------------------------------------
+
+
+@permission_required(("cases.view_client", "cases.add_consent"), raise_exception=True)
+def consent_create(request, pk):
+    """Record a consent of the client."""
+    user = request.user
+    client = _visible_client(user, pk)
+    form = ConsentForm(request.POST or None, user=user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.consent_record(client=client, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The consent has been recorded."))
+                return redirect("cases:client_detail", pk=client.pk)
+    else:
+        log_access(request, AccessLog.Action.VIEW, client)
+    return render(request, "cases/consent_form.html", {"client": client, "form": form})
+
+
+@require_POST
+@permission_required(("cases.view_client", "cases.change_consent"), raise_exception=True)
+def consent_withdraw(request, pk, consent_pk):
+    """Record that the client withdrew a consent."""
+    user = request.user
+    client = _visible_client(user, pk)
+    consent = get_object_or_404(Consent.objects.visible_to(user).filter(client=client), pk=consent_pk)
+    form = ConsentWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(consent=consent, actor=user, withdrawn_on=form.cleaned_data["withdrawn_on"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The withdrawal of the consent has been recorded."))
+    else:
+        messages.error(request, _("Please enter a valid date of withdrawal (not in the future)."))
+    return redirect("cases:client_detail", pk=client.pk)
+
+
+# --- Links between records ---------------------------------------------------------------
+
+
+def _links_of(client, user):
+    """Links of the client in both directions whose other record the user may see."""
+    visible = Client.objects.visible_to(user).values("pk")
+    return ClientLink.objects.filter(
+        Q(client=client, other__in=visible) | Q(other=client, client__in=visible)
+    ).select_related("client", "other", "linked_by")
+
+
+@permission_required(("cases.view_client", "cases.add_clientlink"), raise_exception=True)
+def client_link(request, pk):
+    """Search a record of the same person and link it (records are linked, never merged)."""
+    user = request.user
+    client = _visible_client(user, pk)
+    if request.method == "POST":
+        form = ClientLinkForm(request.POST, user=user, client=client)
+        if form.is_valid():
+            try:
+                services.client_link(
+                    client=client, other=form.cleaned_data["other"], actor=user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The records have been linked."))
+                return redirect("cases:client_detail", pk=client.pk)
+        else:
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect("cases:client_link", pk=client.pk)
+    log_access(request, AccessLog.Action.VIEW, client)
+    query = request.GET.get("q", "").strip()
+    results = []
+    if query:
+        found = search_clients(Client.objects.visible_to(user).exclude(pk=client.pk), query)
+        results = list(found.order_by(F("relevance").desc(), *german_name_order())[:20])
+    linked = set()
+    for link in _links_of(client, user):
+        linked.add(link.other_id if link.client_id == client.pk else link.client_id)
+    for result in results:
+        result.already_linked = result.pk in linked
+    return render(request, "cases/client_link.html", {"client": client, "query": query, "results": results})
+
+
+@require_POST
+@permission_required(("cases.view_client", "cases.delete_clientlink"), raise_exception=True)
+def client_unlink(request, pk, link_pk):
+    """Undo a link; the change history keeps both the link and its removal."""
+    user = request.user
+    client = _visible_client(user, pk)
+    link = get_object_or_404(_links_of(client, user), pk=link_pk)
+    services.client_unlink(link=link, actor=user)
+    messages.success(request, _("The link has been removed."))
+    return redirect("cases:client_detail", pk=client.pk)
+
+
+# --- The person block of the client page -------------------------------------------------
+
+
+def _consent_status(consent, today):
+    if consent.withdrawn_on is not None and consent.withdrawn_on <= today:
+        return "withdrawn"
+    if consent.expires_on is not None and consent.expires_on < today:
+        return "expired"
+    if consent.given_on > today:
+        return "future"
+    return "valid"
+
+
+def person_context(client, user):
+    """What templates/cases/includes/client_person.html shows of a client (five queries).
+
+    Personal data without health notes, other spellings, household, target groups (current,
+    upcoming, past), consents with their status, and links to records the user may see.
+    """
+    today = timezone.localdate()
+    memberships = list(client.target_group_memberships.order_by("-start", "group"))
+    consents = list(
+        Consent.objects.visible_to(user).filter(client=client).select_related("partner").order_by("-given_on", "-pk")
+    )
+    for consent in consents:
+        consent.status = _consent_status(consent, today)
+    links = [
+        {"link": link, "other": link.other if link.client_id == client.pk else link.client}
+        for link in _links_of(client, user).order_by("linked_at", "pk")
+    ]
+    language_names = dict(LANGUAGES)
+    return {
+        "today": today,
+        "languages": [language_names.get(code, code) for code in client.languages],
+        "aliases": list(client.aliases.order_by("pk")),
+        "household": list(client.household_members.order_by("pk")),
+        "current_groups": [m for m in memberships if m.start <= today and (m.end is None or m.end >= today)],
+        "upcoming_groups": [m for m in memberships if m.start > today],
+        "past_groups": [m for m in memberships if m.end is not None and m.end < today],
+        "consents": consents,
+        "links": links,
+    }

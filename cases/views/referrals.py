@@ -1,0 +1,160 @@
+"""Referrals to partner services and documents of a client.
+
+Every view reaches its records through ``visible_to(request.user)``: a client or document the
+user may not see answers 404; a role without the permission answers 403 first.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.forms.referrals import DocumentForm, ReferralForm, ReferralOutcomeForm
+from cases.models import Client, Document, Referral
+from cases.services import documents as document_services
+from cases.services import referrals as referral_services
+from cases.uploads import download_name
+from hagen_zuhause.audit import log_access
+from hagen_zuhause.models import AccessLog
+
+REFERRALS_ANCHOR = "#client-referrals"
+DOCUMENTS_ANCHOR = "#client-documents"
+
+
+def _client_for_writing(request, pk):
+    """A client the user may see and add records to (anonymised records take no new data)."""
+    return get_object_or_404(Client.objects.visible_to(request.user).not_anonymised(), pk=pk)
+
+
+@permission_required("cases.add_referral", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def referral_create(request, pk):
+    """Refer a client to a partner; the form finds the valid consent or asks for a written reason.
+
+    A POST with ``check`` only re-checks the consent for the chosen partner and date (the button
+    for browsers without JavaScript; htmx sends the same and receives only the consent box).
+    """
+    client = _client_for_writing(request, pk)
+    if request.method == "POST" and "check" in request.POST:
+        form = ReferralForm(initial=request.POST.dict(), client=client, user=request.user)
+        if request.htmx:
+            return render(request, "cases/referral_consent_status.html", {"form": form, "client": client})
+    elif request.method == "POST":
+        form = ReferralForm(request.POST, client=client, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral = referral_services.referral_create(
+                    client=client,
+                    partner=data["partner"],
+                    referred_on=data["referred_on"],
+                    case=data["case"],
+                    note=data["note"],
+                    consent_override_reason=data["consent_override_reason"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if referral.consent_id:
+                    messages.success(request, _("The referral has been saved with the client's consent."))
+                else:
+                    messages.warning(
+                        request,
+                        _("The referral has been saved WITHOUT a valid consent. Your reason has been recorded."),
+                    )
+                return redirect(client.get_absolute_url() + REFERRALS_ANCHOR)
+    else:
+        form = ReferralForm(client=client, user=request.user)
+        log_access(request, AccessLog.Action.VIEW, client)
+    return render(request, "cases/referral_form.html", {"form": form, "client": client})
+
+
+@permission_required("cases.change_referral", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def referral_outcome(request, pk):
+    """Record what became of a referral (GET shows the form, POST saves it)."""
+    referral = get_object_or_404(
+        Referral.objects.visible_to(request.user).select_related("client", "partner", "consent"), pk=pk
+    )
+    client = referral.client
+    current_outcome = referral.get_outcome_display()
+    current_outcome_on = referral.outcome_on
+    if request.method == "POST":
+        form = ReferralOutcomeForm(request.POST, instance=referral)
+        if form.is_valid():
+            try:
+                referral_services.referral_set_outcome(
+                    referral=referral,
+                    outcome=form.cleaned_data["outcome"],
+                    outcome_on=form.cleaned_data["outcome_on"],
+                    expected_outcome=form.cleaned_data["expected_outcome"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The outcome of the referral has been saved."))
+                return redirect(client.get_absolute_url() + REFERRALS_ANCHOR)
+    else:
+        form = ReferralOutcomeForm(instance=referral)
+        log_access(request, AccessLog.Action.VIEW, client)
+    context = {
+        "form": form,
+        "referral": referral,
+        "client": client,
+        "current_outcome": current_outcome,
+        "current_outcome_on": current_outcome_on,
+    }
+    return render(request, "cases/referral_outcome.html", context)
+
+
+@permission_required("cases.add_document", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def document_upload(request, pk):
+    """Upload a PDF, JPEG or PNG to a client; the type is checked by content, not by name."""
+    client = _client_for_writing(request, pk)
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document_services.document_upload(
+                    client=client,
+                    uploaded_file=form.cleaned_data["file"],
+                    kind=form.cleaned_data["kind"],
+                    description=form.cleaned_data["description"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, _("The document has been uploaded."))
+                return redirect(client.get_absolute_url() + DOCUMENTS_ANCHOR)
+    else:
+        form = DocumentForm()
+        log_access(request, AccessLog.Action.VIEW, client)
+    return render(request, "cases/document_upload.html", {"form": form, "client": client})
+
+
+@permission_required("cases.view_document", raise_exception=True)
+@require_GET
+def document_download(request, pk):
+    """Send a document as an attachment, never inline; every download is logged."""
+    document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log_access(request, AccessLog.Action.DOWNLOAD, document)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(document.original_name, document.content_type),
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
