@@ -1,0 +1,91 @@
+"""The team's pipeline board: open offers and placements by step, with the stalled ones marked.
+
+A placement is stalled when it has stayed at its step for more days than the organisation's
+threshold for that step (StallThreshold; DEFAULT_STALL_DAYS where none is set; a threshold without
+days means "never"). The board costs a fixed number of queries, however many cards it shows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from housing.models import (
+    DEFAULT_STALL_DAYS,
+    HousingOffer,
+    Placement,
+    PlacementStep,
+    StallThreshold,
+)
+
+#: The board's placement columns, in pipeline order.
+BOARD_STEPS = [
+    PlacementStep.PROPOSED,
+    PlacementStep.VIEWING,
+    PlacementStep.LANDLORD_ACCEPTED,
+    PlacementStep.LEASE_SIGNED,
+]
+#: Recent move-ins stay on the board this long.
+MOVED_IN_DAYS = 30
+
+
+def stall_limits(organisation):
+    """Days without progress per step after which a placement counts as stalled (None: never)."""
+    limits = dict(DEFAULT_STALL_DAYS)
+    for threshold in StallThreshold.objects.filter(organisation=organisation):
+        limits[PlacementStep(threshold.step)] = threshold.days
+    return limits
+
+
+@dataclass
+class Card:
+    placement: Placement | None = None
+    offer: HousingOffer | None = None
+    days: int = 0
+    stalled: bool = False
+
+
+@dataclass
+class Column:
+    key: str
+    title: str
+    limit: int | None = None
+    cards: list = field(default_factory=list)
+    kind: str = "placement"
+
+
+def build_board(user, today):
+    """The columns of the board as the user may see them (placements of hidden clients are left out)."""
+    limits = stall_limits(user.organisation_id)
+    columns = {step: Column(step.value, step.label, limit=limits.get(step)) for step in BOARD_STEPS}
+    moved_in = Column("moved_in", _("Moved in in the last %(days)s days") % {"days": MOVED_IN_DAYS})
+    since = today - timedelta(days=MOVED_IN_DAYS)
+    placements = (
+        Placement.objects.visible_to(user)
+        .filter(Q(step__in=BOARD_STEPS) | Q(step=PlacementStep.MOVED_IN, moved_in_on__gte=since))
+        .select_related("client", "offer")
+        .order_by("step_changed_on", "pk")
+    )
+    for placement in placements:
+        days = (today - placement.step_changed_on).days
+        if placement.step == PlacementStep.MOVED_IN:
+            moved_in.cards.append(Card(placement=placement, days=days))
+            continue
+        column = columns[PlacementStep(placement.step)]
+        stalled = column.limit is not None and days > column.limit
+        column.cards.append(Card(placement=placement, days=days, stalled=stalled))
+    moved_in.cards.sort(key=lambda card: card.placement.moved_in_on, reverse=True)
+
+    # Any active placement counts, also one of a client the user cannot see.
+    active = Placement.objects.filter(offer=OuterRef("pk")).active()
+    offers = (
+        HousingOffer.objects.visible_to(user)
+        .open()
+        .exclude(Exists(active))
+        .select_related("landlord")
+        .order_by("acquired_on", "pk")
+    )
+    open_offers = Column("open_offers", _("Open offers without a placement"), kind="offer")
+    open_offers.cards = [Card(offer=offer, days=(today - offer.acquired_on).days) for offer in offers]
+    return [open_offers, *columns.values(), moved_in]

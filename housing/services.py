@@ -1,0 +1,431 @@
+"""Writes of housing: offers and the placement pipeline.
+
+The rules that concurrency could break are database constraints (see housing.models.Placement);
+the services take row locks in a fixed order (offer, then placement) so that two workers signing
+the same flat at the same moment are serialised: one succeeds, the other gets a German explanation.
+"""
+
+import calendar
+import hashlib
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.codes import CaseType, Outcome, TaskKind
+from cases.models import Case, Task
+from cases.services.cases import case_close
+from housing.models import (
+    DEFAULT_STALL_DAYS,
+    PIPELINE,
+    SIGNED,
+    DeclineReason,
+    FollowUp,
+    FollowUpResult,
+    HousingOffer,
+    HousingSearch,
+    Landlord,
+    OfferStatus,
+    Placement,
+    PlacementStep,
+    PlacementStepRecord,
+    StallThreshold,
+)
+
+FOLLOW_UP_MONTHS = (3, 6, 12)
+
+# Lazy: the module is imported before any language is active; the message is translated when shown.
+_CONSTRAINT_MESSAGES = {
+    "placement_one_signed_per_offer": gettext_lazy("The flat has just been let to another household."),
+    "placement_one_firm_per_household": gettext_lazy(
+        "This household already holds another placement past the viewing."
+    ),
+    "placement_unique_active_pair": gettext_lazy("This household is already proposed for this flat."),
+}
+
+
+def add_months(day, months):
+    """The same day ``months`` later, clamped to the end of a shorter month (31.12. + 2 → 28./29.02.)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _explain(error):
+    for name, message in _CONSTRAINT_MESSAGES.items():
+        if name in str(error):
+            return ValidationError(message)
+    return ValidationError(_("The change conflicts with another change; please reload the page."))
+
+
+def household_size(client):
+    """The client plus the household members living with them."""
+    return 1 + client.household_members.count()
+
+
+@transaction.atomic
+def offer_create(*, organisation, actor, acquired_by=None, **fields):
+    """Record a flat offered to the office; acquired by the actor (or a colleague) today unless told otherwise."""
+    offer = HousingOffer(organisation=organisation, acquired_by=acquired_by or actor, **fields)
+    offer.acquired_on = offer.acquired_on or timezone.localdate()
+    _check_offer(offer)
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(*, offer, actor, on=None):
+    """Withdraw an offer; its active placements are declined with that reason."""
+    offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status == OfferStatus.LET:
+        raise ValidationError(_("A let flat cannot be withdrawn."))
+    on = on or timezone.localdate()
+    offer.status, offer.withdrawn_on = OfferStatus.WITHDRAWN, on
+    offer.save(update_fields=["status", "withdrawn_on", "updated_at"])
+    for placement in offer.placements.active().select_for_update():
+        _decline(placement, DeclineReason.OFFER_WITHDRAWN, actor, on, "")
+    return offer
+
+
+@transaction.atomic
+def placement_propose(*, offer, client, actor, on=None, note=""):
+    """Propose a household for an open offer; the client's open provision case is linked.
+
+    Proposing the same household twice for one flat is refused by the database (a double click
+    creates one placement).
+    """
+    offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status not in (OfferStatus.AVAILABLE, OfferStatus.RESERVED):
+        raise ValidationError(_("This flat is no longer on offer."))
+    if offer.organisation_id != client.organisation_id:
+        raise ValidationError(_("The household belongs to another organisation."))
+    on = _checked_date(on)
+    placement = Placement(
+        organisation_id=offer.organisation_id,
+        offer=offer,
+        client=client,
+        case=_open_provision_case(client),
+        step=PlacementStep.PROPOSED,
+        step_changed_on=on,
+        proposed_on=on,
+        household_size=household_size(client),
+        proposed_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            placement.save()
+    except IntegrityError as error:
+        raise _explain(error) from None
+    PlacementStepRecord.objects.create(placement=placement, step=PlacementStep.PROPOSED, on=on, actor=actor, note=note)
+    return placement
+
+
+@transaction.atomic
+def placement_advance(*, placement, step, actor, on=None, note="", close_case=True, expected_step=None):
+    """Move a placement forward to ``step`` (one or more steps).
+
+    ``lease_signed`` lets the offer and declines the competing placements on it; ``moved_in``
+    creates the follow-ups at 3, 6 and 12 months and closes the open provision case as placed in
+    an own tenancy (unless ``close_case`` is False). ``expected_step`` is the step the worker saw:
+    when the placement moved on in between, nothing is changed.
+    """
+    try:
+        step = PlacementStep(step)
+    except ValueError:
+        raise ValidationError(_("Choose the next step of the placement.")) from None
+    if step not in PIPELINE:
+        raise ValidationError(_("Choose the next step of the placement."))
+    # Lock order everywhere: the offer, then its placements (see the module docstring).
+    offer = HousingOffer.objects.select_for_update().get(pk=placement.offer_id)
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    _check_still_open(placement)
+    _check_unchanged(placement, expected_step)
+    if PIPELINE.index(step) <= PIPELINE.index(placement.step):
+        raise ValidationError(_("A placement only moves forward."))
+    on = _checked_date(on)
+    if on < placement.step_changed_on:
+        raise ValidationError(_("The date lies before the previous step."))
+    newly_signed = step in SIGNED and placement.step not in SIGNED
+    if newly_signed and offer.status == OfferStatus.LET:
+        raise ValidationError(_("The flat has just been let to another household."))
+    if newly_signed and offer.status == OfferStatus.WITHDRAWN:
+        raise ValidationError(_("The offer has been withdrawn."))
+    placement.step, placement.step_changed_on = step, on
+    setattr(placement, f"{step.value}_on", on)
+    try:
+        with transaction.atomic():
+            placement.save()
+    except IntegrityError as error:
+        raise _explain(error) from None
+    PlacementStepRecord.objects.create(placement=placement, step=step, on=on, actor=actor, note=note)
+    if newly_signed:
+        offer.status, offer.let_on = OfferStatus.LET, on
+        offer.save(update_fields=["status", "let_on", "updated_at"])
+        competing = offer.placements.active().exclude(pk=placement.pk).select_for_update()
+        for other in competing:
+            _decline(other, DeclineReason.OFFER_TAKEN, actor, on, "")
+    if step == PlacementStep.MOVED_IN:
+        _schedule_follow_ups(placement, actor)
+        case = placement.case if placement.case and placement.case.closed_on is None else None
+        case = case or _open_provision_case(placement.client)
+        if case is not None and placement.case_id != case.pk:
+            placement.case = case
+            placement.save(update_fields=["case"])
+        if close_case and case is not None:
+            case_close(case=case, outcome=Outcome.PLACED_OWN_TENANCY, actor=actor, closed_on=on)
+    return placement
+
+
+@transaction.atomic
+def placement_decline(*, placement, reason, actor, on=None, note="", expected_step=None):
+    """Decline a placement with a tagged reason (household or landlord declined).
+
+    Declining after the lease was signed (the household does not move in after all) puts the flat
+    back on offer.
+    """
+    if reason not in (DeclineReason.CLIENT_DECLINED, DeclineReason.LANDLORD_DECLINED):
+        raise ValidationError(_("Say whether the household or the landlord declined."))
+    offer = HousingOffer.objects.select_for_update().get(pk=placement.offer_id)
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    _check_still_open(placement)
+    _check_unchanged(placement, expected_step)
+    on = _checked_date(on)
+    if on < placement.step_changed_on:
+        raise ValidationError(_("The date lies before the previous step."))
+    was_signed = placement.step in SIGNED
+    _decline(placement, reason, actor, on, note)
+    if was_signed and offer.status == OfferStatus.LET:
+        offer.status, offer.let_on = OfferStatus.AVAILABLE, None
+        offer.save(update_fields=["status", "let_on", "updated_at"])
+    return placement
+
+
+def _decline(placement, reason, actor, on, note):
+    placement.step, placement.step_changed_on = PlacementStep.DECLINED, on
+    placement.declined_on, placement.decline_reason, placement.decline_note = on, reason, note
+    placement.save()
+    PlacementStepRecord.objects.create(
+        placement=placement, step=PlacementStep.DECLINED, on=on, actor=actor, note=note or DeclineReason(reason).label
+    )
+    return placement
+
+
+def _open_provision_case(client):
+    return Case.objects.filter(client=client, case_type=CaseType.PROVISION, closed_on__isnull=True).first()
+
+
+def _checked_date(on):
+    today = timezone.localdate()
+    if on is None:
+        return today
+    if on > today:
+        raise ValidationError(_("The date lies in the future."))
+    return on
+
+
+def closed_reason(placement):
+    """Why a placement can no longer change (most often: the flat was let a moment ago), or None."""
+    if placement.step == PlacementStep.MOVED_IN:
+        return _("The household has already moved in; the placement is complete.")
+    if placement.step != PlacementStep.DECLINED:
+        return None
+    if placement.decline_reason == DeclineReason.OFFER_TAKEN:
+        return _("The flat has just been let to another household.")
+    if placement.decline_reason == DeclineReason.OFFER_WITHDRAWN:
+        return _("The offer has been withdrawn.")
+    return _("This placement was declined.")
+
+
+def _check_still_open(placement):
+    reason = closed_reason(placement)
+    if reason is not None:
+        raise ValidationError(reason)
+
+
+def _check_unchanged(placement, expected_step):
+    if expected_step and placement.step != expected_step:
+        raise ValidationError(
+            _("Someone else has changed this placement in the meantime. Please check the current step."),
+            code="stale",
+        )
+
+
+def _schedule_follow_ups(placement, actor):
+    """A follow-up and its task at 3, 6 and 12 months after the move-in, for the responsible worker."""
+    workers = placement.client.assigned_workers.filter(is_active=True).order_by("pk")
+    assignee = actor if workers.filter(pk=actor.pk).exists() else (workers.first() or actor)
+    for months in FOLLOW_UP_MONTHS:
+        due = add_months(placement.moved_in_on, months)
+        follow_up = FollowUp.objects.create(placement=placement, months=months, due_on=due)
+        follow_up.task = Task.objects.create(
+            organisation_id=placement.organisation_id,
+            client=placement.client,
+            case=placement.case,
+            kind=TaskKind.FOLLOW_UP,
+            title=_("Follow-up %(months)s months after move-in: tenancy still held?") % {"months": months},
+            note=_("Record the answer at %(url)s") % {"url": reverse("housing:follow_up_answer", args=[follow_up.pk])},
+            due_on=due,
+            assignee=assignee,
+        )
+        follow_up.save(update_fields=["task"])
+
+
+@transaction.atomic
+def follow_up_answer(*, follow_up, result, actor, on=None, note="", previous_result=None):
+    """Record the answer of a follow-up (tenancy held, lost, unknown) and mark its task done.
+
+    An answer can be corrected later; ``previous_result`` is the answer the worker saw, so that two
+    workers answering at the same time do not silently overwrite each other.
+    """
+    if result not in FollowUpResult.values:
+        raise ValidationError(_("Say whether the tenancy is still held."))
+    follow_up = FollowUp.objects.select_for_update().select_related("placement").get(pk=follow_up.pk)
+    if previous_result is not None and follow_up.result != previous_result:
+        raise ValidationError(_("Someone else has recorded an answer in the meantime. Please check it."), code="stale")
+    on = _checked_date(on)
+    if on < follow_up.placement.moved_in_on:
+        raise ValidationError(_("The date lies before the move-in."))
+    follow_up.result, follow_up.answered_on, follow_up.answered_by, follow_up.note = result, on, actor, note
+    follow_up.full_clean()
+    follow_up.save()
+    if follow_up.task_id:
+        Task.objects.filter(pk=follow_up.task_id, done_at__isnull=True).update(done_at=timezone.now(), done_by=actor)
+    return follow_up
+
+
+@transaction.atomic
+def stall_thresholds_save(*, organisation, days_by_step, actor):
+    """Set after how many days without progress a placement at each step counts as stalled.
+
+    ``days_by_step`` maps each step of DEFAULT_STALL_DAYS to a number of days or None (never stalled).
+    """
+    for step in DEFAULT_STALL_DAYS:
+        days = days_by_step.get(step)
+        if days is not None and days < 1:
+            raise ValidationError(_("Enter at least one day, or leave the field empty."))
+        StallThreshold.objects.update_or_create(organisation=organisation, step=step, defaults={"days": days})
+
+
+# --- Landlords, offers and housing searches (maintained in the app pages) -----------------
+
+
+def _check_offer(offer):
+    """Rules of an offer's data that the form cannot see: same organisation, no letting by hand."""
+    if offer.landlord.organisation_id != offer.organisation_id:
+        raise ValidationError(_("The landlord belongs to another organisation."))
+    if offer.acquired_by.organisation_id != offer.organisation_id:
+        raise ValidationError(_("The person who acquired the flat belongs to another organisation."))
+    if offer._state.adding and offer.status not in (OfferStatus.AVAILABLE, OfferStatus.RESERVED):
+        raise ValidationError(_("A new offer is available or reserved."))
+
+
+def _refuse_if_changed(current, expected):
+    if expected is not None and current != expected:
+        raise ValidationError(
+            _(
+                "Someone else saved this record while you were editing it. Your changes were not saved; "
+                "please reload the page, check the current values and enter your changes again."
+            ),
+            code="stale",
+        )
+
+
+#: Landlord fields a person edits; their values make up the landlord's version (see landlord_version).
+LANDLORD_FIELDS = (
+    "kind",
+    "name",
+    "contact_person",
+    "phone",
+    "email",
+    "address",
+    "cooperation_status",
+    "notes",
+    "active",
+)
+
+
+def landlord_version(landlord):
+    """A fingerprint of the landlord's editable values, sent with the edit form.
+
+    Landlord has no change timestamp; comparing the fingerprint when saving tells whether someone
+    else saved in between, so that two edits never silently overwrite each other.
+    """
+    values = [str(getattr(landlord, name)) for name in LANDLORD_FIELDS]
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def landlord_create(*, organisation, actor, **fields):
+    """Record a landlord (Vermieter*in) of the organisation."""
+    landlord = Landlord(organisation=organisation, **fields)
+    landlord.full_clean()
+    landlord.save()
+    return landlord
+
+
+@transaction.atomic
+def landlord_update(*, landlord, actor, expected_version=None, **fields):
+    """Change a landlord; refused when someone else saved since ``expected_version`` was read."""
+    landlord = Landlord.objects.select_for_update().get(pk=landlord.pk)
+    _refuse_if_changed(landlord_version(landlord), expected_version)
+    for name, value in fields.items():
+        setattr(landlord, name, value)
+    landlord.full_clean()
+    landlord.save()
+    return landlord
+
+
+@transaction.atomic
+def offer_update(*, offer, actor, expected_updated_at=None, **fields):
+    """Change an offer's data; refused when someone else saved since ``expected_updated_at``.
+
+    By hand the status moves only between available and reserved, or a withdrawn offer becomes
+    available again. "Let" is set by the placement pipeline alone, "withdrawn" by offer_withdraw.
+    """
+    offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
+    _refuse_if_changed(offer.updated_at, expected_updated_at)
+    new_status = fields.pop("status", offer.status)
+    if new_status != offer.status:
+        if offer.status == OfferStatus.LET:
+            raise ValidationError(_("The flat is let; its status no longer changes."))
+        if new_status == OfferStatus.LET:
+            raise ValidationError(_("A flat is let through its placement (lease signed), not by hand."))
+        if new_status == OfferStatus.WITHDRAWN:
+            raise ValidationError(_("Use “Withdraw offer” to withdraw it; open placements are then declined."))
+        if offer.status == OfferStatus.WITHDRAWN:
+            offer.withdrawn_on = None
+        offer.status = new_status
+    for name, value in fields.items():
+        setattr(offer, name, value)
+    _check_offer(offer)
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def housing_search_save(*, client, actor, expected_updated_at=None, **fields):
+    """Create or change what a household looks for; refused when someone else saved in between."""
+    search = HousingSearch.objects.select_for_update().filter(client=client).first()
+    if search is None:
+        if expected_updated_at is not None:
+            # The form was loaded for an existing search that has since been deleted.
+            _refuse_if_changed(None, expected_updated_at)
+        search = HousingSearch(client=client)
+    else:
+        _refuse_if_changed(search.updated_at, expected_updated_at)
+    for name, value in fields.items():
+        setattr(search, name, value)
+    search.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            search.save()
+    except IntegrityError:
+        # Two first saves at the same moment: the other one won.
+        raise ValidationError(_("Someone else saved this record while you were editing it.")) from None
+    return search

@@ -1,0 +1,173 @@
+"""The team's pipeline board: columns by step, stalled placements marked by the organisation's
+thresholds, recent move-ins, open offers without a placement; and the threshold settings."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from housing.board import stall_limits
+from housing.models import DEFAULT_STALL_DAYS, PlacementStep, StallThreshold
+from housing.services import placement_decline, stall_thresholds_save
+from housing.tests.conftest import make_offer
+from housing.tests.factories_placements import make_placement, make_seeker
+
+TODAY = timezone.localdate()
+BOARD = reverse("housing:board")
+
+
+def _column(page, key):
+    """The HTML of one board column."""
+    match = re.search(rf'<section class="col board-column" aria-labelledby="column-{key}">(.*?)</section>', page, re.S)
+    assert match, f"column {key} missing"
+    return match.group(1)
+
+
+def _board(browser):
+    response = browser.get(BOARD)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_placements_appear_in_the_column_of_their_step_with_household_flat_and_days(client_of, social_worker):
+    seeker = make_seeker(social_worker, first_name="Georgi", last_name="Ivanov")
+    offer = make_offer(social_worker, street="Wehringhauser Straße 12")
+    make_placement(social_worker, offer=offer, client=seeker, step="viewing", on=TODAY - timedelta(days=3))
+
+    page = _board(client_of(social_worker))
+
+    viewing = _column(page, "viewing")
+    assert "Georgi Ivanov" in viewing and seeker.case_number in viewing
+    assert "Wehringhauser Straße 12" in viewing
+    assert "3 Tage in diesem Schritt" in viewing
+    assert "Georgi Ivanov" not in _column(page, "proposed")
+
+
+def test_a_placement_without_progress_beyond_the_default_threshold_is_marked_stalled(client_of, social_worker):
+    days = DEFAULT_STALL_DAYS[PlacementStep.PROPOSED]
+    make_placement(social_worker, step="proposed", on=TODAY - timedelta(days=days + 1))
+    make_placement(social_worker, step="proposed", on=TODAY - timedelta(days=days))
+
+    proposed = _column(_board(client_of(social_worker)), "proposed")
+
+    assert proposed.count("board-card-stalled") == 1
+    assert proposed.count(">festgefahren<") == 1
+    assert f"Festgefahren nach {days} Tagen" in proposed
+
+
+def test_the_team_lead_sets_thresholds_and_never(client_of, team_lead, social_worker):
+    make_placement(social_worker, step="proposed", on=TODAY - timedelta(days=20))
+    make_placement(social_worker, step="viewing", on=TODAY - timedelta(days=20))
+    browser = client_of(team_lead)
+    url = reverse("housing:stall_thresholds")
+
+    form = browser.get(url).content.decode()
+    assert 'name="proposed" value="14"' in form
+
+    response = browser.post(url, {"proposed": "30", "viewing": "", "landlord_accepted": "21", "lease_signed": "30"})
+
+    assert response.url == BOARD
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Die Schwellenwerte sind gespeichert."]
+    page = _board(client_of(social_worker))
+    assert "board-card-stalled" not in page
+    assert "Gilt nie als festgefahren" in _column(page, "viewing")
+    assert "Festgefahren nach 30 Tagen" in _column(page, "proposed")
+    limits = stall_limits(team_lead.organisation)
+    assert (limits[PlacementStep.PROPOSED], limits[PlacementStep.VIEWING]) == (30, None)
+
+
+def test_bad_thresholds_are_refused_in_german(client_of, team_lead):
+    response = client_of(team_lead).post(
+        reverse("housing:stall_thresholds"),
+        {"proposed": "0", "viewing": "x", "landlord_accepted": "", "lease_signed": ""},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Dieser Wert muss größer oder gleich 1 sein." in page
+    assert "Bitte eine ganze Zahl eingeben." in page
+    assert not StallThreshold.objects.exists()
+
+
+def test_thresholds_belong_to_one_organisation(team_lead, outsider):
+    stall_thresholds_save(
+        organisation=outsider.organisation, days_by_step=dict.fromkeys(DEFAULT_STALL_DAYS, 3), actor=outsider
+    )
+    assert stall_limits(team_lead.organisation) == DEFAULT_STALL_DAYS
+    assert set(stall_limits(outsider.organisation).values()) == {3}
+
+
+def test_recent_move_ins_and_open_offers_without_a_placement(client_of, social_worker):
+    recent = make_seeker(social_worker, first_name="Recent", last_name="Eingezogen")
+    make_placement(social_worker, client=recent, step="moved_in", on=TODAY - timedelta(days=30))
+    old = make_seeker(social_worker, first_name="Old", last_name="Eingezogen")
+    make_placement(social_worker, client=old, step="moved_in", on=TODAY - timedelta(days=31))
+    make_offer(social_worker, street="Freie Straße 1")
+    busy = make_offer(social_worker, street="Belegte Straße 2")
+    make_placement(social_worker, offer=busy, step="proposed")
+    again = make_offer(social_worker, street="Wieder-frei-Weg 3")
+    placement_decline(
+        placement=make_placement(social_worker, offer=again), reason="client_declined", actor=social_worker, note="x"
+    )
+
+    page = _board(client_of(social_worker))
+
+    moved_in = _column(page, "moved_in")
+    assert "Recent Eingezogen" in moved_in and "Old Eingezogen" not in moved_in
+    offers = _column(page, "open_offers")
+    assert "Freie Straße 1" in offers and "Wieder-frei-Weg 3" in offers
+    assert "Belegte Straße 2" not in offers
+
+
+def test_an_open_offer_can_be_proposed_to_a_household_from_the_board(client_of, social_worker):
+    seeker = make_seeker(social_worker, first_name="Ion", last_name="Popescu")
+    offer = make_offer(social_worker)
+    browser = client_of(social_worker)
+
+    offers = _column(_board(browser), "open_offers")
+    assert f'action="{reverse("housing:placement_propose", args=[offer.pk])}"' in offers
+    assert f'<option value="{seeker.pk}">Popescu, Ion ({seeker.case_number})</option>' in offers
+
+    response = browser.post(reverse("housing:placement_propose", args=[offer.pk]), {"client": seeker.pk, "next": BOARD})
+
+    assert response.status_code == 302
+    assert "Ion Popescu" in _column(_board(browser), "proposed")
+
+
+def test_placements_of_restricted_clients_stay_off_the_board_of_others(client_of, social_worker, team_lead):
+    hidden = make_seeker(team_lead, first_name="Elena", last_name="Schutz", restricted=True)
+    make_placement(team_lead, client=hidden, step="viewing")
+
+    assert "Schutz" not in _board(client_of(social_worker))
+    assert "Schutz" in _board(client_of(team_lead))
+
+
+def test_the_board_costs_the_same_queries_with_1_and_with_50_placements(client_of, social_worker, team_lead):
+    browser = client_of(social_worker)
+    make_placement(social_worker, step="viewing")
+    make_offer(social_worker)
+    make_seeker(social_worker)
+    browser.get(BOARD)
+    with CaptureQueriesContext(connection) as one:
+        browser.get(BOARD)
+
+    steps = ["proposed", "viewing", "landlord_accepted", "lease_signed", "moved_in"]
+    for number in range(49):
+        make_placement(social_worker, step=steps[number % len(steps)], on=TODAY - timedelta(days=number % 25))
+        make_offer(social_worker)
+    with CaptureQueriesContext(connection) as fifty:
+        page = browser.get(BOARD).content.decode()
+
+    assert page.count('class="card mb-2 board-card') >= 50
+    assert len(one) == len(fifty) <= 15
+
+
+@pytest.mark.parametrize("role", ["social_worker", "team_lead"])
+def test_only_the_team_lead_is_offered_the_threshold_settings(client_of, role_users, role):
+    page = _board(client_of(role_users[role]))
+    assert ("Schwellenwerte einstellen" in page) is (role == "team_lead")

@@ -1,0 +1,396 @@
+"""Landlords, housing offers with their KdU check, matching, housing searches, the KdU table."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from cases.models import Client
+from cases.names import german_sort_key
+from hagen_zuhause.audit import log_access
+from hagen_zuhause.models import AccessLog
+from housing import kdu, matching, services
+from housing.filters import LandlordFilterSet, OfferFilterSet
+from housing.forms import HousingSearchForm, LandlordForm, OfferForm
+from housing.models import HousingOffer, HousingSearch, KduTable, Landlord, LandlordKind, OfferStatus, Placement
+
+#: Session key of the form tokens already used, so that a double submit creates one record.
+_USED_TOKENS = "housing_used_form_tokens"
+
+
+def _new_token():
+    return uuid.uuid4().hex
+
+
+def _record_for_token(request, token):
+    """The id of the record a form token already created, or None."""
+    return request.session.get(_USED_TOKENS, {}).get(token) if token else None
+
+
+def _remember_token(request, token, pk):
+    if not token:
+        return
+    used = dict(request.session.get(_USED_TOKENS, {}))
+    used[token] = pk
+    # Keep the last few; a double click is seconds apart.
+    request.session[_USED_TOKENS] = dict(list(used.items())[-20:])
+
+
+def _add_errors(form, error):
+    """Show a service's ValidationError on the form (a field's error there, the rest on top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Landlords -----------------------------------------------------------------------------
+
+
+class LandlordListView(PermissionRequiredMixin, ListView):
+    """All landlords of the organisation, filtered, in German alphabetical order."""
+
+    permission_required = "housing.view_landlord"
+    template_name = "housing/landlord_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        landlords = Landlord.objects.visible_to(self.request.user).annotate(
+            open_offers=Count("offers", filter=Q(offers__status__in=matching.OPEN_STATUSES))
+        )
+        self.filterset = LandlordFilterSet(self.request.GET or None, queryset=landlords)
+        # Database collation is C (Ä after Z): sort in Python with the German key.
+        return sorted(self.filterset.qs, key=lambda landlord: (german_sort_key(landlord.name), landlord.pk))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        return context
+
+
+@permission_required("housing.add_landlord", raise_exception=True)
+def landlord_create(request):
+    token = request.POST.get("token") or _new_token()
+    if request.method == "POST":
+        existing = _record_for_token(request, token)
+        if existing:
+            return redirect("housing:landlord_detail", pk=existing)
+        form = LandlordForm(request.POST)
+        if form.is_valid():
+            try:
+                landlord = services.landlord_create(
+                    organisation=request.user.organisation, actor=request.user, **form.values()
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                _remember_token(request, token, landlord.pk)
+                messages.success(request, _("The landlord was saved."))
+                return redirect(landlord)
+    else:
+        form = LandlordForm(initial={"kind": LandlordKind.PRIVATE})
+    return render(request, "housing/landlord_form.html", {"form": form, "token": token})
+
+
+@permission_required("housing.view_landlord", raise_exception=True)
+def landlord_detail(request, pk):
+    landlord = get_object_or_404(Landlord.objects.visible_to(request.user), pk=pk)
+    if landlord.kind == LandlordKind.PRIVATE:
+        # A private landlord is a person: viewing the record is logged like a client's.
+        log_access(request, AccessLog.Action.VIEW, landlord)
+    offers = (
+        HousingOffer.objects.visible_to(request.user)
+        .filter(landlord=landlord)
+        .select_related("acquired_by")
+        .order_by("-acquired_on", "-pk")
+    )
+    show_placements = request.user.has_perm("housing.view_placement")
+    placements = (
+        Placement.objects.visible_to(request.user)
+        .filter(offer__landlord=landlord)
+        .select_related("client", "offer")
+        .order_by("-step_changed_on", "-pk")
+        if show_placements
+        else Placement.objects.none()
+    )
+    return render(
+        request,
+        "housing/landlord_detail.html",
+        {"landlord": landlord, "offers": offers, "placements": placements, "show_placements": show_placements},
+    )
+
+
+@permission_required("housing.change_landlord", raise_exception=True)
+def landlord_edit(request, pk):
+    landlord = get_object_or_404(Landlord.objects.visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        form = LandlordForm(request.POST, instance=Landlord.objects.get(pk=landlord.pk))
+        if form.is_valid():
+            try:
+                services.landlord_update(
+                    landlord=landlord,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    **form.values(),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect(landlord)
+    else:
+        form = LandlordForm(instance=landlord)
+    return render(request, "housing/landlord_form.html", {"form": form, "landlord": landlord})
+
+
+# --- Offers --------------------------------------------------------------------------------
+
+
+class OfferListView(PermissionRequiredMixin, ListView):
+    """The flats on offer: filtered, newest first, with the household sizes the rent suits."""
+
+    permission_required = "housing.view_housingoffer"
+    template_name = "housing/offer_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        offers = (
+            HousingOffer.objects.visible_to(self.request.user)
+            .with_gross_cold_rent()
+            .select_related("landlord")
+            .order_by("-acquired_on", "-pk")
+        )
+        self.filterset = OfferFilterSet(self.request.GET, queryset=offers)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = kdu.table_for(self.request.user.organisation_id, timezone.localdate())
+        context["filter"] = self.filterset
+        context["kdu_table"] = table
+        context["rows"] = [
+            (offer, matching.smallest_household_within_kdu(offer, table)) for offer in context["object_list"]
+        ]
+        context["max_kdu_size"] = matching.KDU_SIZES[-1]
+        return context
+
+
+@permission_required("housing.add_housingoffer", raise_exception=True)
+def offer_create(request):
+    token = request.POST.get("token") or _new_token()
+    if request.method == "POST":
+        existing = _record_for_token(request, token)
+        if existing:
+            return redirect("housing:offer_detail", pk=existing)
+        form = OfferForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                offer = services.offer_create(
+                    organisation=request.user.organisation, actor=request.user, **form.values()
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                _remember_token(request, token, offer.pk)
+                messages.success(request, _("The offer was saved."))
+                return redirect(offer)
+    else:
+        form = OfferForm(user=request.user, initial=_initial_landlord(request))
+    return render(request, "housing/offer_form.html", {"form": form, "token": token})
+
+
+def _initial_landlord(request):
+    """``?landlord=<id>`` from a landlord's page preselects it (an id, never personal data)."""
+    landlord_id = request.GET.get("landlord", "")
+    if landlord_id.isdigit() and Landlord.objects.visible_to(request.user).filter(pk=landlord_id).exists():
+        return {"landlord": int(landlord_id)}
+    return {}
+
+
+@permission_required("housing.view_housingoffer", raise_exception=True)
+def offer_detail(request, pk):
+    offer = get_object_or_404(
+        HousingOffer.objects.visible_to(request.user).select_related("landlord", "acquired_by"), pk=pk
+    )
+    table = kdu.table_for(offer.organisation_id, timezone.localdate())
+    show_placements = request.user.has_perm("housing.view_placement")
+    placements = (
+        Placement.objects.visible_to(request.user).filter(offer=offer).select_related("client")
+        if show_placements
+        else Placement.objects.none()
+    )
+    return render(
+        request,
+        "housing/offer_detail.html",
+        {
+            "offer": offer,
+            "kdu_table": table,
+            "kdu_rows": matching.offer_kdu_rows(offer, table),
+            "placements": placements,
+            "show_placements": show_placements,
+            "is_open": offer.status in matching.OPEN_STATUSES,
+            "may_match": request.user.has_perms(["cases.view_client", "housing.view_housingsearch"]),
+        },
+    )
+
+
+@permission_required("housing.change_housingoffer", raise_exception=True)
+def offer_edit(request, pk):
+    offer = get_object_or_404(HousingOffer.objects.visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        form = OfferForm(request.POST, instance=HousingOffer.objects.get(pk=offer.pk), user=request.user)
+        if form.is_valid():
+            try:
+                services.offer_update(
+                    offer=offer,
+                    actor=request.user,
+                    expected_updated_at=form.cleaned_data["version"],
+                    **form.values(),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect(offer)
+    else:
+        form = OfferForm(instance=offer, user=request.user)
+    return render(request, "housing/offer_form.html", {"form": form, "offer": offer})
+
+
+@require_POST
+@permission_required("housing.change_housingoffer", raise_exception=True)
+def offer_withdraw(request, pk):
+    offer = get_object_or_404(HousingOffer.objects.visible_to(request.user), pk=pk)
+    if offer.status == OfferStatus.WITHDRAWN:
+        messages.info(request, _("The offer is already withdrawn."))
+        return redirect(offer)
+    try:
+        services.offer_withdraw(offer=offer, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The offer was withdrawn; open placements on it were declined."))
+    return redirect(offer)
+
+
+# --- Matching and housing searches ---------------------------------------------------------
+
+_MATCHING_PERMISSIONS = ["housing.view_housingoffer", "cases.view_client", "housing.view_housingsearch"]
+
+
+@permission_required(_MATCHING_PERMISSIONS, raise_exception=True)
+def offer_matches(request, pk):
+    """Households that fit the flat, best first, with the reasons; people decide."""
+    offer = get_object_or_404(HousingOffer.objects.visible_to(request.user).select_related("landlord"), pk=pk)
+    show_all = request.GET.get("all") == "1"
+    table = kdu.table_for(offer.organisation_id, timezone.localdate())
+    suggestions = []
+    if offer.status in matching.OPEN_STATUSES:
+        suggestions = matching.matches_for_offer(offer, request.user, table=table, include_unfit=True)
+    fitting = [suggestion for suggestion in suggestions if suggestion.fits]
+    return render(
+        request,
+        "housing/offer_matches.html",
+        {
+            "offer": offer,
+            "kdu_table": table,
+            "is_open": offer.status in matching.OPEN_STATUSES,
+            "suggestions": suggestions if show_all else fitting,
+            "fitting_count": len(fitting),
+            "unfit_count": len(suggestions) - len(fitting),
+            "show_all": show_all,
+            "may_propose": request.user.has_perm("housing.add_placement"),
+        },
+    )
+
+
+@permission_required(_MATCHING_PERMISSIONS, raise_exception=True)
+def client_offers(request, pk):
+    """The open offers that fit a household, with the reasons."""
+    today = timezone.localdate()
+    client = get_object_or_404(matching.households(Client.objects.visible_to(request.user), today), pk=pk)
+    log_access(request, AccessLog.Action.VIEW, client)
+    show_all = request.GET.get("all") == "1"
+    table = kdu.table_for(client.organisation_id, today)
+    household = matching.household_of(client)
+    suggestions = matching.offers_for_client(
+        client, request.user, today=today, table=table, household=household, include_unfit=True
+    )
+    fitting = [suggestion for suggestion in suggestions if suggestion.fits]
+    return render(
+        request,
+        "housing/client_offers.html",
+        {
+            "client": client,
+            "household": household,
+            "kdu_table": table,
+            "suggestions": suggestions if show_all else fitting,
+            "fitting_count": len(fitting),
+            "unfit_count": len(suggestions) - len(fitting),
+            "show_all": show_all,
+            "may_propose": request.user.has_perm("housing.add_placement"),
+            "may_edit_search": request.user.has_perms(["housing.add_housingsearch", "housing.change_housingsearch"]),
+        },
+    )
+
+
+@permission_required(
+    ["cases.view_client", "housing.add_housingsearch", "housing.change_housingsearch"], raise_exception=True
+)
+def housing_search_edit(request, pk):
+    """What the household looks for; created on the first save."""
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+    search = HousingSearch.objects.visible_to(request.user).filter(client=client).first() or HousingSearch(
+        client=client
+    )
+    if request.method == "POST":
+        form = HousingSearchForm(request.POST, instance=search)
+        if form.is_valid():
+            try:
+                services.housing_search_save(
+                    client=client,
+                    actor=request.user,
+                    expected_updated_at=form.cleaned_data["version"],
+                    **form.values(),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The housing search was saved."))
+                return redirect("housing:client_offers", pk=client.pk)
+    else:
+        log_access(request, AccessLog.Action.VIEW, client)
+        form = HousingSearchForm(instance=search)
+    return render(request, "housing/housing_search_form.html", {"form": form, "client": client, "search": search})
+
+
+# --- KdU -----------------------------------------------------------------------------------
+
+
+@permission_required("housing.view_kdutable", raise_exception=True)
+def kdu_overview(request):
+    """The KdU table valid today, and the earlier and later tables."""
+    today = timezone.localdate()
+    tables = list(KduTable.objects.visible_to(request.user).prefetch_related("limits").order_by("-valid_from"))
+    valid = next(
+        (t for t in tables if t.valid_from <= today and (t.valid_until is None or t.valid_until >= today)), None
+    )
+    return render(
+        request,
+        "housing/kdu_overview.html",
+        {
+            "valid_table": valid,
+            "other_tables": [table for table in tables if table is not valid],
+            "today": today,
+            "may_maintain": request.user.is_staff and request.user.has_perm("housing.change_kdutable"),
+        },
+    )
