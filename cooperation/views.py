@@ -1,0 +1,405 @@
+"""Cooperation pages: the help network (Hilfenetz) of partners, cooperation agreements with their
+documents, group offers.
+
+Order of checks everywhere: a role without the permission answers 403; then the record is looked
+up through ``visible_to(request.user)``, so another organisation's record answers 404. Writes call
+one service in ``cooperation.services`` and redirect (PRG).
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.postgres.lookups import Unaccent
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Lower
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import ListView
+
+from cases.codes import TargetGroup
+from cases.models import Referral
+from cases.names import german_sort_key
+from cases.uploads import download_name
+from cooperation import quota, services
+from cooperation.filters import EU2_LANGUAGES, AgreementFilterSet, GroupOfferFilterSet, PartnerFilterSet
+from cooperation.forms_pages import AgreementDocumentForm, AgreementForm, GroupOfferForm, PartnerForm
+from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
+from hagen_zuhause.audit import log_access
+from hagen_zuhause.models import AccessLog
+from housing.models import Landlord
+
+
+def _add_errors(form, error):
+    """Show a service's ValidationError on the form: a field's message at the field, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _name_order(field="name"):
+    """Alphabetical with Ä next to A (the database collation is C)."""
+    return [Lower(Unaccent(field)), "pk"]
+
+
+# --- Partners (Hilfenetz) ---------------------------------------------------------------------
+
+
+def _quick_filters(request):
+    """One-click questions to the help network, first of all the EU-2 one of the project's mandate."""
+    choices = [
+        (
+            _("EU-2: speaks Bulgarian, Romanian or Romani"),
+            [("target_group", TargetGroup.EU2.value), *(("language", code) for code in EU2_LANGUAGES)],
+        ),
+        (_("Older homeless people"), [("target_group", TargetGroup.SENIORS.value)]),
+        (_("Mentally ill people"), [("target_group", TargetGroup.MENTAL_HEALTH.value)]),
+        (_("Homeless women"), [("target_group", TargetGroup.WOMEN.value)]),
+    ]
+    current = sorted((key, value) for key in request.GET for value in request.GET.getlist(key) if value)
+    current = [(key, value) for key, value in current if key != "page"]
+    return [
+        {"label": label, "query": "?" + urlencode(params), "active": sorted(params) == current}
+        for label, params in choices
+    ]
+
+
+class PartnerListView(PermissionRequiredMixin, ListView):
+    """The help network: partners by service, target group served and language spoken."""
+
+    permission_required = "cooperation.view_partner"
+    template_name = "cooperation/partner_list.html"
+    context_object_name = "partners"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = PartnerFilterSet(self.request.GET, queryset=Partner.objects.visible_to(self.request.user))
+        return self.filterset.qs.order_by(*_name_order())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["quick_filters"] = _quick_filters(self.request)
+        return context
+
+
+def _partner_form_page(request, form, partner=None):
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        try:
+            if partner is None:
+                partner = services.partner_create(organisation=request.user.organisation, actor=request.user, **data)
+            else:
+                partner = services.partner_update(
+                    partner=partner, actor=request.user, expected_version=form.cleaned_data["version"], **data
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The partner has been saved."))
+            return redirect("cooperation:partner_detail", pk=partner.pk)
+    return render(request, "cooperation/partner_form.html", {"form": form, "partner": partner})
+
+
+@permission_required("cooperation.add_partner", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def partner_create(request):
+    form = PartnerForm(request.POST or None, user=request.user, organisation=request.user.organisation)
+    return _partner_form_page(request, form)
+
+
+@permission_required("cooperation.change_partner", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, pk):
+    partner = get_object_or_404(Partner.objects.visible_to(request.user), pk=pk)
+    form = PartnerForm(request.POST or None, instance=partner, user=request.user, organisation=partner.organisation)
+    form.set_version(services.partner_version(partner))
+    return _partner_form_page(request, form, partner)
+
+
+@permission_required("cooperation.view_partner", raise_exception=True)
+@require_GET
+def partner_detail(request, pk):
+    """A partner: contacts, services, languages, linked landlords, agreements, referrals this year."""
+    user = request.user
+    partner = get_object_or_404(Partner.objects.visible_to(user), pk=pk)
+    today = timezone.localdate()
+    landlords = sorted(
+        Landlord.objects.visible_to(user).filter(partners=partner),
+        key=lambda landlord: (german_sort_key(landlord.name), landlord.pk),
+    )
+    context = {"partner": partner, "landlords": landlords, "year": today.year}
+    if user.has_perm("cooperation.view_agreement"):
+        context["agreements"] = Agreement.objects.visible_to(user).filter(partner=partner).order_by(*_agreement_order())
+    if user.has_perm("cases.view_client"):
+        # A figure, not a list: referrals of the whole organisation, restricted clients included.
+        context["referrals_this_year"] = (
+            Referral.objects.all_of_organisation(partner.organisation_id)
+            .filter(partner=partner, referred_on__year=today.year)
+            .count()
+        )
+    return render(request, "cooperation/partner_detail.html", context)
+
+
+# --- Agreements -------------------------------------------------------------------------------
+
+
+def _agreement_order():
+    """In force first, then in negotiation, then the ended ones; alphabetical within."""
+    status_rank = Case(
+        When(status=AgreementStatus.SIGNED, then=Value(0)),
+        When(status=AgreementStatus.NEGOTIATING, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return [status_rank, Lower(Unaccent("subject")), "pk"]
+
+
+class AgreementListView(PermissionRequiredMixin, ListView):
+    """Cooperation agreements with status, term, review date and this year's flats against the quota."""
+
+    permission_required = "cooperation.view_agreement"
+    template_name = "cooperation/agreement_list.html"
+    context_object_name = "agreements"
+    paginate_by = 50
+
+    def get_queryset(self):
+        user = self.request.user
+        self.year = timezone.localdate().year
+        agreements = Agreement.objects.visible_to(user).select_related("partner")
+        self.filterset = AgreementFilterSet(self.request.GET or None, queryset=agreements, user=user)
+        return quota.with_flats_in_year(self.filterset.qs, self.year).order_by(*_agreement_order())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["year"] = self.year
+        context["today"] = timezone.localdate()
+        return context
+
+
+def _visible_agreement(request, pk):
+    return get_object_or_404(Agreement.objects.visible_to(request.user).select_related("partner"), pk=pk)
+
+
+def _review_message(request, agreement):
+    task = services.open_review_task(agreement)
+    if task is not None:
+        messages.info(
+            request,
+            _("A task to review the agreement is due on %(date)s for %(person)s.")
+            % {"date": date_format(task.due_on, "d.m.Y"), "person": task.assignee},
+        )
+
+
+def _agreement_form_page(request, form, agreement=None):
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            if agreement is None:
+                agreement = services.agreement_create(
+                    organisation=request.user.organisation, actor=request.user, **fields
+                )
+            else:
+                agreement = services.agreement_update(
+                    agreement=agreement, actor=request.user, expected_version=form.cleaned_data["version"], **fields
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The agreement has been saved."))
+            _review_message(request, agreement)
+            return redirect("cooperation:agreement_detail", pk=agreement.pk)
+    return render(request, "cooperation/agreement_form.html", {"form": form, "agreement": agreement})
+
+
+@permission_required("cooperation.add_agreement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def agreement_create(request):
+    initial = {}
+    partner_id = request.GET.get("partner", "")
+    if partner_id.isdigit():
+        initial["partner"] = int(partner_id)
+    form = AgreementForm(
+        request.POST or None, initial=initial, user=request.user, organisation=request.user.organisation
+    )
+    return _agreement_form_page(request, form)
+
+
+@permission_required("cooperation.change_agreement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk):
+    agreement = _visible_agreement(request, pk)
+    form = AgreementForm(
+        request.POST or None, instance=agreement, user=request.user, organisation=agreement.organisation
+    )
+    form.set_version(services.agreement_version(agreement))
+    return _agreement_form_page(request, form, agreement)
+
+
+@permission_required("cooperation.view_agreement", raise_exception=True)
+@require_GET
+def agreement_detail(request, pk):
+    """An agreement with its term, commitments and their fulfilment per year, review task, documents."""
+    agreement = _visible_agreement(request, pk)
+    may_see_documents = request.user.has_perm("cooperation.view_agreementdocument")
+    context = {
+        "agreement": agreement,
+        "fulfilment": quota.fulfilment_by_year(agreement),
+        "counts_flats": quota.counts_flats(agreement),
+        "partner_has_landlords": agreement.partner.landlords.exists(),
+        "review_task": services.open_review_task(agreement) if agreement.review_on else None,
+        "may_see_documents": may_see_documents,
+        "documents": agreement.documents.select_related("uploaded_by") if may_see_documents else [],
+        "today": timezone.localdate(),
+    }
+    return render(request, "cooperation/agreement_detail.html", context)
+
+
+@permission_required("cooperation.add_agreementdocument", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def agreement_document_upload(request, pk):
+    """Upload the signed agreement or an annex; the type is checked by content, not by name."""
+    agreement = _visible_agreement(request, pk)
+    form = AgreementDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_document_upload(
+                agreement=agreement,
+                uploaded_file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("The document has been uploaded."))
+            return redirect(reverse("cooperation:agreement_detail", args=[agreement.pk]) + "#agreement-documents")
+    return render(request, "cooperation/agreement_document_upload.html", {"form": form, "agreement": agreement})
+
+
+@permission_required("cooperation.view_agreementdocument", raise_exception=True)
+@require_GET
+def agreement_document_download(request, pk):
+    """Send a document as an attachment, never inline; every download is logged."""
+    visible_agreements = Agreement.objects.visible_to(request.user).values("pk")
+    document = get_object_or_404(AgreementDocument.objects.filter(agreement__in=visible_agreements), pk=pk)
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log_access(request, AccessLog.Action.DOWNLOAD, document)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(document.original_name, document.content_type),
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Group offers -----------------------------------------------------------------------------
+
+
+def _with_participants(group_offers):
+    """Annotate ``linked`` (linked clients) and ``participants_total`` (linked, else the number recorded)."""
+    through = GroupOffer.participants.through
+    linked = (
+        through.objects.filter(groupoffer=OuterRef("pk"))
+        .order_by()
+        .values("groupoffer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return group_offers.annotate(linked=Coalesce(Subquery(linked, output_field=IntegerField()), 0)).annotate(
+        participants_total=Case(
+            When(linked__gt=0, then="linked"),
+            default=Coalesce("participant_count", 0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+class GroupOfferListView(PermissionRequiredMixin, ListView):
+    """Group offers by target group and period, with the number of events and participants."""
+
+    permission_required = "cooperation.view_groupoffer"
+    template_name = "cooperation/group_offer_list.html"
+    context_object_name = "group_offers"
+    paginate_by = 50
+
+    def get_queryset(self):
+        user = self.request.user
+        group_offers = _with_participants(GroupOffer.objects.visible_to(user).select_related("partner"))
+        self.filterset = GroupOfferFilterSet(self.request.GET or None, queryset=group_offers, user=user)
+        return self.filterset.qs.order_by("-date", *_name_order("title"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["totals"] = self.filterset.qs.order_by().aggregate(
+            events=Count("pk"), participants=Coalesce(Sum("participants_total"), 0)
+        )
+        return context
+
+
+def _group_offer_form(request, group_offer):
+    """The form bound to a save; a participant search re-shows the form with what was typed, unsaved."""
+    organisation = group_offer.organisation if group_offer.pk else request.user.organisation
+    kwargs = {"user": request.user, "organisation": organisation}
+    if group_offer.pk:
+        kwargs["instance"] = group_offer
+    if request.method == "POST" and "search" in request.POST:
+        initial = request.POST.dict()
+        initial["participants"] = request.POST.getlist("participants")
+        return GroupOfferForm(initial=initial, **kwargs), True
+    return GroupOfferForm(request.POST or None, **kwargs), False
+
+
+def _group_offer_form_page(request, group_offer):
+    form, searching = _group_offer_form(request, group_offer)
+    if group_offer.pk:
+        form.set_version(services.group_offer_version(group_offer))
+    if request.method == "POST" and not searching and form.is_valid():
+        fields = form.service_fields()
+        try:
+            if group_offer.pk:
+                services.group_offer_update(
+                    group_offer=group_offer,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    **fields,
+                )
+            else:
+                services.group_offer_create(organisation=request.user.organisation, actor=request.user, **fields)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The group offer has been saved."))
+            return redirect("cooperation:group_offer_list")
+    context = {"form": form, "group_offer": group_offer if group_offer.pk else None}
+    return render(request, "cooperation/group_offer_form.html", context)
+
+
+@permission_required("cooperation.add_groupoffer", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def group_offer_create(request):
+    return _group_offer_form_page(request, GroupOffer())
+
+
+@permission_required("cooperation.change_groupoffer", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def group_offer_edit(request, pk):
+    group_offer = get_object_or_404(GroupOffer.objects.visible_to(request.user).select_related("partner"), pk=pk)
+    return _group_offer_form_page(request, group_offer)
