@@ -1,0 +1,649 @@
+"""The figures of the quarterly report, computed in the database (docs/report-figures.md defines each).
+
+Every figure counts all records of one organisation — restricted clients included, anonymously — for
+a period whose start and end dates are inclusive. Each figure is a dict with ``total`` and its
+``by_*`` maps; every map lists every code, zero included. The ``*_records`` functions return the
+querysets behind the figures, for the drill-down (which then narrows them with ``visible_to``).
+"""
+
+from datetime import timedelta
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+
+from cases import codes
+from cases.countries import EU2, EU27, UNKNOWN
+from cases.models import Case as CaseModel
+from cases.models import Client, Contact, HouseholdMember, Referral, TargetGroupMembership
+from cooperation.models import Agreement, GroupOffer, PartnerKind
+from housing.models import (
+    SENIOR_FLAT_PLACE_GOAL,
+    FollowUp,
+    FollowUpResult,
+    HousingOffer,
+    LandlordKind,
+    Placement,
+    PlacementStep,
+    SeniorFlatPlace,
+    SeniorFlatResidency,
+)
+from housing.services import add_months
+from reports.periods import Period
+
+GENDERS = [code.value for code in codes.Gender]
+TARGET_GROUPS = [code.value for code in codes.TargetGroup]
+TARGET_GROUPS_AND_NONE = [*TARGET_GROUPS, "none"]
+AGE_BANDS = ["under_18", "18_24", "25_29", "30_39", "40_49", "50_59", "60_64", "65_plus", "unknown"]
+NATIONALITY_GROUPS = ["germany", "eu2", "other_eu", "non_eu", "unknown"]
+CONTACT_TYPES = [code.value for code in codes.ContactType]
+CASE_TYPES = [code.value for code in codes.CaseType]
+PREVENTION_OUTCOMES = [code.value for code in codes.OUTCOMES_BY_CASE_TYPE[codes.CaseType.PREVENTION]]
+SECURED = [code.value for code in codes.HOUSING_SECURED]
+LANDLORD_KINDS = [code.value for code in LandlordKind]
+PARTNER_KINDS = [code.value for code in PartnerKind]
+REFERRAL_OUTCOMES = [*(code.value for code in codes.ReferralOutcome), "open"]
+FOLLOW_UP_RESULTS = [*(code.value for code in FollowUpResult), "not_answered"]
+
+
+def _complete(codes_list, counts):
+    """A map listing every code in order, zero where nothing was counted."""
+    return {code: int(counts.get(code) or 0) for code in codes_list}
+
+
+def _group_counts(queryset, field):
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+def _membership_overlaps(period, group):
+    return TargetGroupMembership.objects.filter(client=OuterRef("pk"), group=group).overlapping(
+        period.start, period.end
+    )
+
+
+def _target_group_counts(clients, period):
+    """How many of ``clients`` belong to each group (overlapping the period) and to none; one query."""
+    flags = {f"in_{group}": Exists(_membership_overlaps(period, group)) for group in TARGET_GROUPS}
+    any_group = Exists(
+        TargetGroupMembership.objects.filter(client=OuterRef("pk")).overlapping(period.start, period.end)
+    )
+    aggregates = {group: Count("pk", filter=Q(**{f"in_{group}": True})) for group in TARGET_GROUPS}
+    aggregates["none"] = Count("pk", filter=Q(in_any=False))
+    return clients.annotate(**flags, in_any=any_group).aggregate(**aggregates)
+
+
+def _age_band(day):
+    """SQL: the client's age band on ``day`` (age in full years; an estimated year counts as 1 January)."""
+    born_on = Case(
+        When(birth_date__isnull=False, then=F("birth_date")),
+        When(birth_year_estimated__isnull=False, then=_first_of_january(F("birth_year_estimated"))),
+        default=None,
+        output_field=DateField(),
+    )
+    age = _full_years(born_on, day)
+    bands = [(18, "under_18"), (25, "18_24"), (30, "25_29"), (40, "30_39"), (50, "40_49"), (60, "50_59"), (65, "60_64")]
+    return Case(
+        When(Q(birth_date__isnull=True, birth_year_estimated__isnull=True), then=Value("unknown")),
+        *[When(Q(age_on_day__lt=limit), then=Value(band)) for limit, band in bands],
+        default=Value("65_plus"),
+        output_field=CharField(),
+    ), age
+
+
+def _first_of_january(year):
+    return Func(year, Value(1), Value(1), function="MAKE_DATE", output_field=DateField())
+
+
+def _full_years(born_on, day):
+    return Func(
+        Func(Value(day, output_field=DateField()), born_on, function="AGE"),
+        template="EXTRACT(YEAR FROM %(expressions)s)::integer",
+        output_field=IntegerField(),
+    )
+
+
+def _nationality_group():
+    other_eu = sorted(EU27 - EU2 - {"DE"})
+    return Case(
+        When(nationality="DE", then=Value("germany")),
+        When(nationality__in=sorted(EU2), then=Value("eu2")),
+        When(nationality__in=other_eu, then=Value("other_eu")),
+        When(Q(nationality=UNKNOWN) | Q(nationality=""), then=Value("unknown")),
+        default=Value("non_eu"),
+        output_field=CharField(),
+    )
+
+
+# --- Persons and contacts -----------------------------------------------------------------
+
+
+def persons_with_contact_records(organisation, period):
+    contacts = Contact.objects.filter(client=OuterRef("pk"), date__range=(period.start, period.end))
+    return Client.objects.all_of_organisation(organisation).filter(Exists(contacts))
+
+
+def persons_with_contact(organisation, period):
+    clients = persons_with_contact_records(organisation, period)
+    band, age = _age_band(period.end)
+    annotated = clients.annotate(age_on_day=age).annotate(age_band=band, nationality_group=_nationality_group())
+    return {
+        "total": clients.count(),
+        "by_gender": _complete(GENDERS, _group_counts(clients, "gender")),
+        "by_target_group": _complete(TARGET_GROUPS_AND_NONE, _target_group_counts(clients, period)),
+        "by_age_band": _complete(AGE_BANDS, _group_counts(annotated, "age_band")),
+        "by_nationality_group": _complete(NATIONALITY_GROUPS, _group_counts(annotated, "nationality_group")),
+    }
+
+
+def contact_records(organisation, period):
+    return Contact.objects.filter(client__organisation=organisation, date__range=(period.start, period.end))
+
+
+def contacts(organisation, period):
+    records = contact_records(organisation, period)
+    by_type = _complete(CONTACT_TYPES, _group_counts(records, "contact_type"))
+    return {"total": sum(by_type.values()), "by_type": by_type}
+
+
+# --- Cases --------------------------------------------------------------------------------
+
+
+def new_case_records(organisation, period):
+    return CaseModel.objects.filter(client__organisation=organisation, opened_on__range=(period.start, period.end))
+
+
+def new_cases(organisation, period):
+    by_type = _complete(CASE_TYPES, _group_counts(new_case_records(organisation, period), "case_type"))
+    return {"total": sum(by_type.values()), "by_type": by_type}
+
+
+def prevention_records(organisation, period):
+    return CaseModel.objects.filter(
+        client__organisation=organisation,
+        case_type=codes.CaseType.PREVENTION,
+        closed_on__range=(period.start, period.end),
+    )
+
+
+def _household_members():
+    members = HouseholdMember.objects.filter(client=OuterRef("client")).order_by().values("client")
+    return Coalesce(Subquery(members.annotate(n=Count("pk")).values("n")), 0)
+
+
+def prevention(organisation, period):
+    closed = prevention_records(organisation, period)
+    by_outcome = _complete(PREVENTION_OUTCOMES, _group_counts(closed, "outcome"))
+    secured = closed.filter(outcome__in=SECURED).annotate(members=_household_members())
+    persons = secured.aggregate(households=Count("pk"), member_total=Coalesce(Sum("members"), 0))
+    return {
+        "total": sum(by_outcome.values()),
+        "by_outcome": by_outcome,
+        "housing_secured": {
+            "total": persons["households"] + persons["member_total"],
+            "households": persons["households"],
+            "persons": persons["households"] + persons["member_total"],
+        },
+    }
+
+
+# --- Placements ---------------------------------------------------------------------------
+
+
+def placement_records(organisation, period):
+    return Placement.objects.filter(
+        organisation=organisation, step=PlacementStep.MOVED_IN, moved_in_on__range=(period.start, period.end)
+    )
+
+
+def placements(organisation, period):
+    moved_in = placement_records(organisation, period)
+    totals = moved_in.aggregate(households=Count("pk"), person_total=Coalesce(Sum("household_size"), 0))
+    flags = {
+        f"in_{group}": Exists(
+            TargetGroupMembership.objects.filter(client=OuterRef("client"), group=group).overlapping(
+                period.start, period.end
+            )
+        )
+        for group in TARGET_GROUPS
+    }
+    any_group = Exists(
+        TargetGroupMembership.objects.filter(client=OuterRef("client")).overlapping(period.start, period.end)
+    )
+    aggregates = {group: Count("pk", filter=Q(**{f"in_{group}": True})) for group in TARGET_GROUPS}
+    aggregates["none"] = Count("pk", filter=Q(in_any=False))
+    by_group = moved_in.annotate(**flags, in_any=any_group).aggregate(**aggregates)
+    return {
+        "total": totals["households"],
+        "households": totals["households"],
+        "persons": totals["person_total"],
+        "by_target_group": _complete(TARGET_GROUPS_AND_NONE, by_group),
+    }
+
+
+def cohort_range(period, months):
+    """The same period ``months`` earlier, both ends inclusive.
+
+    The end is the day before (the day after the period) minus the months: 30.09. − 6 months is
+    31.03., not 30.03. (shifting the end itself would clamp to the shorter month and lose a day).
+    """
+    start = add_months(period.start, -months)
+    end = add_months(period.end + timedelta(days=1), -months) - timedelta(days=1)
+    return start, end
+
+
+def tenancy_sustained_records(organisation, period, months):
+    """Move-ins of the same period ``months`` earlier: the cohort whose follow-up falls into this period."""
+    return Placement.objects.filter(
+        organisation=organisation,
+        step=PlacementStep.MOVED_IN,
+        moved_in_on__range=cohort_range(period, months),
+    )
+
+
+def tenancy_sustained(organisation, period):
+    by_follow_up = {}
+    for months in (6, 12):
+        cohort = tenancy_sustained_records(organisation, period, months)
+        result = FollowUp.objects.filter(placement=OuterRef("pk"), months=months).values("result")[:1]
+        counts = _group_counts(cohort.annotate(follow_up=Coalesce(Subquery(result), Value(""))), "follow_up")
+        counts["not_answered"] = counts.pop("", 0) + counts.pop(None, 0)
+        answers = _complete(FOLLOW_UP_RESULTS, counts)
+        by_follow_up[f"{months}_months"] = {"moved_in": sum(answers.values()), **answers}
+    return {
+        "total": sum(entry[FollowUpResult.HELD] for entry in by_follow_up.values()),
+        "by_follow_up": by_follow_up,
+    }
+
+
+# --- Offers, agreements, senior flat, group offers, referrals ------------------------------
+
+
+def housing_offer_records(organisation, period):
+    return HousingOffer.objects.filter(organisation=organisation, acquired_on__range=(period.start, period.end))
+
+
+def housing_offers(organisation, period):
+    acquired = housing_offer_records(organisation, period)
+    by_kind = _complete(LANDLORD_KINDS, _group_counts(acquired, "landlord__kind"))
+    let = HousingOffer.objects.filter(organisation=organisation, let_on__range=(period.start, period.end)).count()
+    return {"total": sum(by_kind.values()), "by_landlord_kind": by_kind, "let": let}
+
+
+def agreement_records(organisation, period):
+    return Agreement.objects.all_of_organisation(organisation).signed_between(period.start, period.end)
+
+
+def agreements(organisation, period):
+    signed = agreement_records(organisation, period).count()
+    active = Agreement.objects.all_of_organisation(organisation).active_on(period.end).count()
+    return {"total": signed, "signed": signed, "active": active}
+
+
+def senior_flat(organisation, period):
+    places = SeniorFlatPlace.objects.filter(flat__organisation=organisation)
+    residencies = SeniorFlatResidency.objects.filter(place__flat__organisation=organisation)
+    places_on_end = places.existing_on(period.end).count()
+    occupied_on_end = residencies.current(period.end).count()
+    place_days = _days_within(places, "created_on", "closed_on", period)
+    occupied_days = _days_within(residencies, "move_in", "move_out", period)
+    rate = round(occupied_days / place_days, 4) if place_days else 0.0
+    return {
+        "total": places_on_end,
+        "places": places_on_end,
+        "goal": SENIOR_FLAT_PLACE_GOAL,
+        "occupied": occupied_on_end,
+        "occupancy_rate": rate,
+        "place_days": place_days,
+        "occupied_days": occupied_days,
+    }
+
+
+def _days_within(queryset, start_field, end_field, period):
+    """Sum of the days of each row's [start, end] interval that fall into the period (in SQL)."""
+    start = Greatest(F(start_field), Value(period.start, output_field=DateField()))
+    end = Least(
+        Coalesce(F(end_field), Value(period.end, output_field=DateField())),
+        Value(period.end, output_field=DateField()),
+    )
+    overlapping = queryset.filter(**{f"{start_field}__lte": period.end}).exclude(**{f"{end_field}__lt": period.start})
+    total = overlapping.annotate(span=end - start).aggregate(days=Sum("span"))["days"]
+    if total is None:
+        return 0
+    # date - date is a number of days in PostgreSQL; Django reads it as a duration.
+    days = total.days if isinstance(total, timedelta) else int(total)
+    return days + overlapping.count()
+
+
+def group_offer_records(organisation, period):
+    return GroupOffer.objects.all_of_organisation(organisation).between(period.start, period.end)
+
+
+def group_offers(organisation, period):
+    linked = (
+        GroupOffer.participants.through.objects.filter(groupoffer=OuterRef("pk"))
+        .order_by()
+        .values("groupoffer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    events = group_offer_records(organisation, period).annotate(
+        people=Coalesce(F("participant_count"), Subquery(linked), 0)
+    )
+    rows = events.order_by().values("target_group").annotate(events=Count("pk"), participants=Sum("people"))
+    by_group = {row["target_group"] or "none": row for row in rows}
+    return {
+        "total": sum(row["events"] for row in by_group.values()),
+        "participants": sum(row["participants"] or 0 for row in by_group.values()),
+        "by_target_group": _complete(TARGET_GROUPS_AND_NONE, {k: v["events"] for k, v in by_group.items()}),
+        "participants_by_target_group": _complete(
+            TARGET_GROUPS_AND_NONE, {k: v["participants"] for k, v in by_group.items()}
+        ),
+    }
+
+
+def referral_records(organisation, period):
+    return Referral.objects.filter(client__organisation=organisation, referred_on__range=(period.start, period.end))
+
+
+def referrals(organisation, period):
+    made = referral_records(organisation, period)
+    by_outcome = _group_counts(made, "outcome")
+    by_outcome["open"] = by_outcome.pop("", 0)
+    by_kind = _complete(PARTNER_KINDS, _group_counts(made, "partner__kind"))
+    return {
+        "total": sum(by_kind.values()),
+        "by_partner_kind": by_kind,
+        "by_outcome": _complete(REFERRAL_OUTCOMES, by_outcome),
+    }
+
+
+# --- The whole report ---------------------------------------------------------------------
+
+FIGURES = {
+    "persons_with_contact": persons_with_contact,
+    "contacts": contacts,
+    "new_cases": new_cases,
+    "prevention": prevention,
+    "placements": placements,
+    "tenancy_sustained": tenancy_sustained,
+    "housing_offers": housing_offers,
+    "agreements": agreements,
+    "senior_flat": senior_flat,
+    "group_offers": group_offers,
+    "referrals": referrals,
+}
+
+
+def compute_report(organisation, period):
+    """All figures of the report for the organisation and period, keyed as in the report contract."""
+    report = {"period": period.as_json()}
+    for key, compute in FIGURES.items():
+        report[key] = compute(organisation, period)
+    return report
+
+
+_COHORT = ["moved_in", *FOLLOW_UP_RESULTS]
+
+#: Every key of the report in the order compute_report gives it: a list names the codes of a map, a
+#: dict the keys of an object, None a number. PostgreSQL's jsonb keeps no key order, so a report read
+#: back from a snapshot is put into this order again (:func:`ordered_report`); a test keeps it in step.
+REPORT_SHAPE = {
+    "period": ["year", "quarter", "start", "end"],
+    "persons_with_contact": {
+        "total": None,
+        "by_gender": GENDERS,
+        "by_target_group": TARGET_GROUPS_AND_NONE,
+        "by_age_band": AGE_BANDS,
+        "by_nationality_group": NATIONALITY_GROUPS,
+    },
+    "contacts": {"total": None, "by_type": CONTACT_TYPES},
+    "new_cases": {"total": None, "by_type": CASE_TYPES},
+    "prevention": {
+        "total": None,
+        "by_outcome": PREVENTION_OUTCOMES,
+        "housing_secured": ["total", "households", "persons"],
+    },
+    "placements": {"total": None, "households": None, "persons": None, "by_target_group": TARGET_GROUPS_AND_NONE},
+    "tenancy_sustained": {"total": None, "by_follow_up": {"6_months": _COHORT, "12_months": _COHORT}},
+    "housing_offers": {"total": None, "by_landlord_kind": LANDLORD_KINDS, "let": None},
+    "agreements": {"total": None, "signed": None, "active": None},
+    "senior_flat": dict.fromkeys(
+        ["total", "places", "goal", "occupied", "occupancy_rate", "place_days", "occupied_days"]
+    ),
+    "group_offers": {
+        "total": None,
+        "participants": None,
+        "by_target_group": TARGET_GROUPS_AND_NONE,
+        "participants_by_target_group": TARGET_GROUPS_AND_NONE,
+    },
+    "referrals": {"total": None, "by_partner_kind": PARTNER_KINDS, "by_outcome": REFERRAL_OUTCOMES},
+}
+
+
+def _in_order(value, shape):
+    if not isinstance(value, dict) or not isinstance(shape, dict | list):
+        return value
+    keys = list(shape)
+    ordered = {
+        key: _in_order(value[key], shape[key] if isinstance(shape, dict) else None) for key in keys if key in value
+    }
+    ordered.update({key: item for key, item in value.items() if key not in ordered})
+    return ordered
+
+
+def ordered_report(report):
+    """The report with every key in the order of :data:`REPORT_SHAPE` (keys it does not know come last)."""
+    return _in_order(report, REPORT_SHAPE)
+
+
+# --- The records behind a figure (drill-down) ----------------------------------------------
+
+
+class NoRecords(LookupError):
+    """The figure or key has no list of records behind it (an unknown key, the goal, a sum of days)."""
+
+
+def housing_offer_let_records(organisation, period):
+    return HousingOffer.objects.filter(organisation=organisation, let_on__range=(period.start, period.end))
+
+
+def agreement_active_records(organisation, period):
+    return Agreement.objects.all_of_organisation(organisation).active_on(period.end)
+
+
+def senior_flat_place_records(organisation, period):
+    """Places that exist on the period's last day."""
+    return SeniorFlatPlace.objects.filter(flat__organisation=organisation).existing_on(period.end)
+
+
+def senior_flat_resident_records(organisation, period):
+    """Residents on the period's last day."""
+    return SeniorFlatResidency.objects.filter(place__flat__organisation=organisation).current(period.end)
+
+
+def senior_flat_occupancy_records(organisation, period):
+    """Residencies that overlap the period: the occupied place-days of the occupancy rate."""
+    residencies = SeniorFlatResidency.objects.filter(place__flat__organisation=organisation)
+    return residencies.filter(move_in__lte=period.end).exclude(move_out__lt=period.start)
+
+
+def _target_group_condition(period, group, client_field):
+    """A filter: the client (at ``client_field``) is in ``group`` during the period (or in none)."""
+    memberships = TargetGroupMembership.objects.filter(client=OuterRef(client_field)).overlapping(
+        period.start, period.end
+    )
+    if group == "none":
+        return ~Exists(memberships)
+    return Exists(memberships.filter(group=group))
+
+
+def _by_code(queryset, parts, maps):
+    """``total`` gives the queryset; ``<map>.<code>`` filters it when the map lists the code."""
+    if parts == ["total"]:
+        return queryset
+    if len(parts) != 2 or parts[0] not in maps:
+        return None
+    field, code_list, stored = maps[parts[0]]
+    if parts[1] not in code_list:
+        return None
+    return queryset.filter(**{field: stored.get(parts[1], parts[1])})
+
+
+def _persons_with_contact_for(organisation, period, parts):
+    clients = persons_with_contact_records(organisation, period)
+    if len(parts) == 2 and parts[0] == "by_target_group" and parts[1] in TARGET_GROUPS_AND_NONE:
+        return clients.filter(_target_group_condition(period, parts[1], "pk"))
+    if len(parts) == 2 and parts[0] == "by_age_band" and parts[1] in AGE_BANDS:
+        band, age = _age_band(period.end)
+        return clients.annotate(age_on_day=age).annotate(age_band=band).filter(age_band=parts[1])
+    if len(parts) == 2 and parts[0] == "by_nationality_group" and parts[1] in NATIONALITY_GROUPS:
+        return clients.annotate(nationality_group=_nationality_group()).filter(nationality_group=parts[1])
+    return _by_code(clients, parts, {"by_gender": ("gender", GENDERS, {})})
+
+
+def _contacts_for(organisation, period, parts):
+    return _by_code(contact_records(organisation, period), parts, {"by_type": ("contact_type", CONTACT_TYPES, {})})
+
+
+def _new_cases_for(organisation, period, parts):
+    return _by_code(new_case_records(organisation, period), parts, {"by_type": ("case_type", CASE_TYPES, {})})
+
+
+def _prevention_for(organisation, period, parts):
+    closed = prevention_records(organisation, period)
+    if parts[0] == "housing_secured" and len(parts) <= 2:
+        if len(parts) == 2 and parts[1] not in ("total", "households", "persons"):
+            return None
+        return closed.filter(outcome__in=SECURED)
+    return _by_code(closed, parts, {"by_outcome": ("outcome", PREVENTION_OUTCOMES, {})})
+
+
+def _placements_for(organisation, period, parts):
+    moved_in = placement_records(organisation, period)
+    if parts in (["households"], ["persons"]):
+        return moved_in
+    if len(parts) == 2 and parts[0] == "by_target_group" and parts[1] in TARGET_GROUPS_AND_NONE:
+        return moved_in.filter(_target_group_condition(period, parts[1], "client"))
+    return _by_code(moved_in, parts, {})
+
+
+def _answered(months, result=None):
+    follow_ups = FollowUp.objects.filter(placement=OuterRef("pk"), months=months)
+    return Exists(follow_ups.filter(result=result) if result else follow_ups.exclude(result=""))
+
+
+def _tenancy_sustained_for(organisation, period, parts):
+    if parts == ["total"]:
+        held = Q()
+        for months in (6, 12):
+            held |= Q(moved_in_on__range=cohort_range(period, months)) & Q(_answered(months, FollowUpResult.HELD))
+        return Placement.objects.filter(organisation=organisation, step=PlacementStep.MOVED_IN).filter(held)
+    if len(parts) != 3 or parts[0] != "by_follow_up" or parts[1] not in ("6_months", "12_months"):
+        return None
+    months = int(parts[1].split("_")[0])
+    cohort = tenancy_sustained_records(organisation, period, months)
+    answer = parts[2]
+    if answer == "moved_in":
+        return cohort
+    if answer == "not_answered":
+        return cohort.exclude(_answered(months))
+    if answer in FollowUpResult.values:
+        return cohort.filter(_answered(months, answer))
+    return None
+
+
+def _housing_offers_for(organisation, period, parts):
+    if parts == ["let"]:
+        return housing_offer_let_records(organisation, period)
+    acquired = housing_offer_records(organisation, period)
+    return _by_code(acquired, parts, {"by_landlord_kind": ("landlord__kind", LANDLORD_KINDS, {})})
+
+
+def _agreements_for(organisation, period, parts):
+    if parts in (["total"], ["signed"]):
+        return agreement_records(organisation, period)
+    if parts == ["active"]:
+        return agreement_active_records(organisation, period)
+    return None
+
+
+def _senior_flat_for(organisation, period, parts):
+    if parts in (["total"], ["places"]):
+        return senior_flat_place_records(organisation, period)
+    if parts == ["occupied"]:
+        return senior_flat_resident_records(organisation, period)
+    if parts in (["occupancy_rate"], ["occupied_days"]):
+        return senior_flat_occupancy_records(organisation, period)
+    return None
+
+
+def _group_offers_for(organisation, period, parts):
+    events = group_offer_records(organisation, period)
+    if parts == ["participants"]:
+        return events
+    by_group = ("target_group", TARGET_GROUPS_AND_NONE, {"none": ""})
+    return _by_code(events, parts, {"by_target_group": by_group, "participants_by_target_group": by_group})
+
+
+def _referrals_for(organisation, period, parts):
+    return _by_code(
+        referral_records(organisation, period),
+        parts,
+        {
+            "by_partner_kind": ("partner__kind", PARTNER_KINDS, {}),
+            "by_outcome": ("outcome", REFERRAL_OUTCOMES, {"open": ""}),
+        },
+    )
+
+
+_RECORDS = {
+    "persons_with_contact": _persons_with_contact_for,
+    "contacts": _contacts_for,
+    "new_cases": _new_cases_for,
+    "prevention": _prevention_for,
+    "placements": _placements_for,
+    "tenancy_sustained": _tenancy_sustained_for,
+    "housing_offers": _housing_offers_for,
+    "agreements": _agreements_for,
+    "senior_flat": _senior_flat_for,
+    "group_offers": _group_offers_for,
+    "referrals": _referrals_for,
+}
+
+
+def records(organisation, period, figure, key="total"):
+    """The records of the organisation counted in one number of the report (anonymous scope).
+
+    ``key`` is the number's path in the report, e.g. ``by_gender.female``, ``housing_secured``,
+    ``by_follow_up.6_months.held``. Views narrow the result with ``visible_to(user)``. Raises
+    :class:`NoRecords` for figures or keys without records (the goal, the sum of place-days).
+    The queryset is lazy: asking costs no query.
+    """
+    handler = _RECORDS.get(figure)
+    queryset = handler(organisation, period, key.split(".")) if handler else None
+    if queryset is None:
+        raise NoRecords(f"{figure}: {key}")
+    return queryset
+
+
+def has_records(figure, key):
+    """Whether :func:`records` answers for this figure and key (no query is made)."""
+    try:
+        records(None, Period.quarter_of(2000, 1), figure, key)
+    except NoRecords:
+        return False
+    return True

@@ -1,0 +1,332 @@
+"""The quarterly report page, the lists behind its numbers, and the exports as the team lead downloads them."""
+
+import io
+import json
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cases.tests.factories import make_client
+from hagen_zuhause.models import AccessLog
+from reports.models import ReportSnapshot
+from reports.tests.factories import contact
+from reports.tests.helpers import pdf_text, row, table_rows
+
+QUARTERLY = reverse("reports:quarterly", kwargs={"year": 2026, "quarter": 3})
+
+FIGURE_TITLES = [
+    "Personen mit Kontakt",
+    "Kontakte",
+    "Neue Fälle",
+    "Wohnraumsicherung: abgeschlossene Fälle",
+    "In Wohnraum vermittelt",
+    "Mietverhältnis nach dem Einzug gehalten",
+    "Wohnungsangebote",
+    "Kooperationsvereinbarungen",
+    "Senioren-WG",
+    "Gruppenangebote",
+    "Vermittlungen an Dienste",
+]
+
+
+def records_url(figure, key=None, year=2026, quarter=3):
+    url = reverse("reports:records", kwargs={"year": year, "quarter": quarter, "figure": figure})
+    return f"{url}?key={key}" if key else url
+
+
+# --- The page ----------------------------------------------------------------------------
+
+
+def test_page_shows_every_figure_beside_previous_quarter_and_year_to_date(report_data, social_worker, client_of):
+    response = client_of(social_worker).get(QUARTERLY)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for title in FIGURE_TITLES:
+        assert f">{title}</h2>" in html, title
+    header = table_rows(html)[0]
+    assert header == [
+        "Kennzahl",
+        "3. Quartal 2026",
+        "2. Quartal 2026 Vorquartal",
+        "01.01.–30.09.2026 Jahr bis Quartalsende",
+    ]
+    assert row(html, "Personen mit mindestens einem Kontakt")[1:] == ["5", "2", "5"]
+    assert row(html, "Kontakte insgesamt")[1:] == ["6", "2", "8"]
+    assert row(html, "Wohnungslosigkeit verhindert (Personen)")[1:] == ["4", "0", "4"]
+    assert row(html, "In Wohnraum vermittelt (Personen)")[1:] == ["3", "0", "4"]  # Anna moved in on 31 March
+    assert row(html, "Auslastung im Zeitraum")[1] == "16,3 %"
+    assert "Das Quartal ist noch nicht abgeschlossen" in html
+
+
+def test_charts_are_inline_svg_images_with_text_and_no_style_attributes(report_data, social_worker, client_of):
+    html = client_of(social_worker).get(QUARTERLY).content.decode()
+
+    assert html.count("<svg") == 12
+    assert html.count('role="img"') == 12
+    assert "<title id=" in html
+    assert "Personen mit Kontakt – nach Geschlecht" in html
+    # The description lists the numbers for screen readers: weiblich 2 this quarter, 0 before.
+    assert "weiblich: 3. Quartal 2026 2, 2. Quartal 2026 0" in html
+    assert " style=" not in html
+    assert "<script" not in html.split("</main>")[0]
+
+
+def test_numbers_link_to_the_records_behind_them(report_data, social_worker, client_of):
+    html = client_of(social_worker).get(QUARTERLY).content.decode()
+
+    assert f'href="{records_url("persons_with_contact", "by_gender.female")}"' in html
+    assert f'href="{records_url("persons_with_contact", "by_gender.female", quarter=2)}"' in html
+    assert f'href="{records_url("prevention", "housing_secured.persons")}"' in html
+    # The goal is no count of records: no link.
+    assert records_url("senior_flat", "goal") not in html
+
+
+def test_team_lead_sees_exports_and_the_finalise_form_social_worker_does_not(
+    report_data, social_worker, team_lead, client_of
+):
+    lead = client_of(team_lead).get(QUARTERLY).content.decode()
+    worker = client_of(social_worker).get(QUARTERLY).content.decode()
+
+    assert "?format=pdf" in lead and "Quartal abschließen" in lead
+    assert "?format=pdf" not in worker and "Quartal abschließen" not in worker
+
+
+def test_running_quarter_cannot_be_finalised_and_future_quarters_do_not_exist(team_lead, client_of):
+    running = client_of(team_lead).get(reverse("reports:quarterly", kwargs={"year": 2026, "quarter": 4}))
+    assert "Quartal abschließen" not in running.content.decode()
+    assert "Das Quartal läuft noch" in running.content.decode()
+    assert client_of(team_lead).get("/reports/quarterly/2027/1/").status_code == 404
+    assert client_of(team_lead).get("/reports/quarterly/2026/5/").status_code == 404
+
+
+def _clients_with_contacts(worker, count):
+    for number in range(count):
+        client = make_client(
+            worker, nationality="BG" if number % 2 else "DE", birth_date=date(1980, 1, 1 + number % 28)
+        )
+        contact(client, date(2026, 8, 1))
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_report_page_queries_do_not_grow_with_the_rows(social_worker, client_of, count):
+    _clients_with_contacts(social_worker, count)
+    browser = client_of(social_worker)
+    browser.get(QUARTERLY)  # warm caches (content types, permissions)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(QUARTERLY)
+
+    assert response.status_code == 200
+    assert row(response.content.decode(), "Personen mit mindestens einem Kontakt")[1] == str(count)
+    # 3 reports (quarter, previous quarter, year to date) of 26 queries each, plus session, user and
+    # permissions and the snapshot lookup: the same for 1 and for 50 clients.
+    assert len(queries) == 82, [query["sql"][:120] for query in queries.captured_queries]
+
+
+# --- The lists behind the numbers -------------------------------------------------------
+
+
+def test_restricted_client_is_counted_but_not_listed_for_an_unassigned_social_worker(
+    report_data, social_worker, client_of
+):
+    response = client_of(social_worker).get(records_url("persons_with_contact"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "5 Personen gezählt" in html
+    assert "Anna Müller" in html and "Георги Иванов" in html and "Jörg Weißbäcker" in html
+    assert "Schutz" not in html
+    assert "1 weitere Person mit Sperrvermerk ist mitgezählt, aber nicht aufgeführt." in html
+
+
+def test_team_lead_sees_the_restricted_client_in_the_list(report_data, team_lead, client_of):
+    html = client_of(team_lead).get(records_url("persons_with_contact", "by_gender.female")).content.decode()
+
+    assert "Elena Schutz" in html and "Anna Müller" in html
+    assert "Sperrvermerk" not in html
+
+
+def test_records_of_a_restricted_client_are_counted_but_not_listed(report_data, social_worker, client_of):
+    html = client_of(social_worker).get(records_url("contacts", "by_type.accompaniment")).content.decode()
+
+    assert "1 Datensatz gezählt" in html
+    assert "Keine Datensätze anzuzeigen." in html
+    assert "1 weiterer Eintrag zu Personen mit Sperrvermerk ist mitgezählt, aber nicht aufgeführt." in html
+
+
+def test_another_organisation_never_sees_these_records(report_data, outsider, client_of):
+    html = client_of(outsider).get(records_url("persons_with_contact")).content.decode()
+
+    assert "0 Personen gezählt" in html
+    assert "Müller" not in html and "Sperrvermerk" not in html
+
+
+@pytest.mark.parametrize(
+    ("figure", "key", "expected"),
+    [
+        ("persons_with_contact", "by_age_band.65_plus", "Anna Müller"),
+        ("persons_with_contact", "by_nationality_group.eu2", "Георги Иванов"),
+        ("persons_with_contact", "by_target_group.none", "Sam Öztürk"),
+        ("placements", "by_target_group.eu2", "Volmestraße 12"),
+        ("tenancy_sustained", "by_follow_up.6_months.held", "Haspe Markt 1"),
+        ("prevention", "housing_secured.persons", "Jörg Weißbäcker"),
+        ("housing_offers", "by_landlord_kind.cooperative", "Volmestraße 12"),
+        ("agreements", "active", "Kooperation SpDi"),
+        ("senior_flat", "occupied", "Anna Müller"),
+        ("group_offers", "by_target_group.women", "Frauenfrühstück"),
+        ("referrals", "by_outcome.open", "SpDi Hagen"),
+    ],
+)
+def test_each_breakdown_lists_its_records(report_data, social_worker, client_of, figure, key, expected):
+    response = client_of(social_worker).get(records_url(figure, key))
+
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+
+
+def test_unknown_figures_and_keys_answer_404(social_worker, client_of):
+    browser = client_of(social_worker)
+    assert browser.get(records_url("persons_with_contact", "by_gender.robot")).status_code == 404
+    assert browser.get(records_url("senior_flat", "goal")).status_code == 404
+    assert browser.get(records_url("salaries")).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_record_list_queries_do_not_grow_with_the_rows(social_worker, client_of, count):
+    _clients_with_contacts(social_worker, count)
+    browser = client_of(social_worker)
+    url = records_url("contacts")
+    browser.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(url)
+
+    assert response.status_code == 200
+    assert len(queries) == 13, [query["sql"][:120] for query in queries.captured_queries]
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+def _exported(details):
+    return list(AccessLog.objects.filter(action=AccessLog.Action.EXPORT).values_list("detail", flat=True)) == details
+
+
+def test_pdf_export_has_the_figures_page_numbers_and_the_definitions(report_data, team_lead, client_of):
+    response = client_of(team_lead).get(QUARTERLY + "?format=pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="quartalsbericht-2026-q3.pdf"' in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    assert "Stadt Hagen – Zentrale Fachstelle für Wohnraumsicherung und Wohnraumversorgung" in text
+    assert "Endlich ein ZUHAUSE!" in text
+    assert "Quartalsbericht 3. Quartal 2026" in text
+    assert "Seite 1 von" in text
+    assert "Personen mit mindestens einem Kontakt" in text
+    assert "Wohnungslosigkeit verhindert (Personen)" in text
+    assert "Anhang: Definitionen der Kennzahlen" in text
+    assert "vollendeten Lebensjahren" in text
+    assert "Vorläufig" in text
+    assert _exported(["Quartalsbericht 3/2026 (PDF)"])
+
+
+def test_csv_export_opens_in_german_excel(report_data, team_lead, client_of):
+    response = client_of(team_lead).get(QUARTERLY + "?format=csv")
+
+    content = response.content
+    assert content.startswith("\ufeff".encode())
+    lines = content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Kennzahl;Aufschlüsselung;Code;Bezeichnung;Wert;Vorquartal;Jahr bis Quartalsende"
+    assert "persons_with_contact;;total;Personen mit mindestens einem Kontakt;5;2;5" in lines
+    assert "persons_with_contact;by_nationality_group;eu2;Bulgarien und Rumänien (EU-2);2;1;2" in lines
+    assert "persons_with_contact;by_target_group;seniors;Ältere langzeitwohnungslose Menschen;1;0;1" in lines
+    assert "senior_flat;;occupancy_rate;Auslastung im Zeitraum;0,1630;0,0000;0,1630" in lines
+    assert _exported(["Quartalsbericht 3/2026 (CSV)"])
+
+
+def test_xlsx_export_holds_the_totals_and_the_definitions(report_data, team_lead, client_of):
+    response = client_of(team_lead).get(QUARTERLY + "?format=xlsx")
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Kennzahlen", "Definitionen", "Angaben"]
+    rows = list(workbook["Kennzahlen"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("Kennzahl", "Aufschlüsselung", "Code", "Bezeichnung", "Wert")
+    totals = {(r[0], r[2]): r[4:] for r in rows[1:] if not r[1]}
+    assert totals[("persons_with_contact", "total")] == (5, 2, 5)
+    assert totals[("contacts", "total")] == (6, 2, 8)
+    assert totals[("placements", "persons")] == (3, 0, 4)
+    definitions = [r[0] for r in workbook["Definitionen"].iter_rows(values_only=True)]
+    assert "Personen mit Kontakt" in definitions
+    assert _exported(["Quartalsbericht 3/2026 (XLSX)"])
+
+
+def test_json_export_has_the_contract_keys(report_data, team_lead, client_of):
+    response = client_of(team_lead).get(QUARTERLY + "?format=json")
+
+    data = json.loads(response.content)
+    assert data["period"] == {"year": 2026, "quarter": 3, "start": "2026-07-01", "end": "2026-09-30"}
+    assert data["persons_with_contact"]["total"] == 5
+    assert data["persons_with_contact"]["by_gender"] == {"female": 2, "male": 2, "diverse": 0, "unknown": 1}
+    assert data["new_cases"]["by_type"] == {"prevention": 1, "provision": 1}
+    assert _exported(["Quartalsbericht 3/2026 (JSON)"])
+
+
+@pytest.mark.parametrize("file_format", ["pdf", "csv", "xlsx", "json"])
+def test_social_worker_may_not_export(report_data, social_worker, client_of, file_format):
+    response = client_of(social_worker).get(f"{QUARTERLY}?format={file_format}")
+
+    assert response.status_code == 403
+    assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
+
+
+def test_verwaltung_reads_no_report(admin_staff, client_of):
+    browser = client_of(admin_staff)
+    assert browser.get(QUARTERLY).status_code == 403
+    assert browser.get(records_url("persons_with_contact")).status_code == 403
+
+
+def test_unknown_export_format_is_404(team_lead, client_of):
+    assert client_of(team_lead).get(QUARTERLY + "?format=docx").status_code == 404
+
+
+# --- The reports page ---------------------------------------------------------------------
+
+
+def test_reports_page_lists_the_quarters_and_offers_the_federal_statistic_to_the_team_lead(
+    team_lead, social_worker, client_of
+):
+    lead = client_of(team_lead).get(reverse("reports:index")).content.decode()
+    worker = client_of(social_worker).get(reverse("reports:index")).content.decode()
+
+    for label in ["4. Quartal 2026", "3. Quartal 2026", "2. Quartal 2026", "1. Quartal 2026", "4. Quartal 2025"]:
+        assert label in lead
+    assert "läuft" in lead and "nicht abgeschlossen" in lead
+    assert "Bundesstatistik" in lead and 'value="2026-01-31"' in lead
+    assert "Bundesstatistik" not in worker
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_reports_page_queries_do_not_grow_with_the_finalised_reports(team_lead, client_of, count):
+    for number in range(count):
+        ReportSnapshot.objects.create(
+            organisation=team_lead.organisation,
+            year=2020 + number // 4,
+            quarter=number % 4 + 1,
+            figures={},
+            pdf=b"%PDF-1.4",
+            finalised_by=team_lead,
+        )
+    browser = client_of(team_lead)
+    browser.get(reverse("reports:index"))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(reverse("reports:index"))
+
+    assert response.content.decode().count("?format=pdf") == count
+    assert len(queries) == 10, [query["sql"][:120] for query in queries.captured_queries]

@@ -1,0 +1,246 @@
+"""Reports: the quarterly report with its exports and drill-downs, finalised snapshots, the federal statistic.
+
+Who may do what: every role with ``reports.view_reportsnapshot`` (social work, team lead) reads the
+report and the lists behind its numbers; only ``reports.export_report`` (team lead) downloads PDF,
+CSV, XLSX, JSON and the federal statistic, and only ``reports.finalise_report`` (team lead) freezes
+a quarter. Figures count every record of the own organisation anonymously; the lists behind them
+show only what ``visible_to(request.user)`` allows and say how many records they leave out.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hagen_zuhause.audit import log_access
+from hagen_zuhause.models import AccessLog
+from reports import exports, federal, figures, labels, pdf, snapshots
+from reports.forms import FederalStatisticForm, FinaliseForm
+from reports.models import ReportSnapshot
+from reports.periods import Period
+from reports.quarterly import QuarterlyReport, has_ended, quarter_or_none
+from reports.records import spec_for
+
+#: Quarters listed on the reports page: the running one and this many before it.
+EARLIER_QUARTERS = 4
+RECORDS_PER_PAGE = 50
+
+
+def _period_or_404(year, quarter):
+    period = quarter_or_none(year, quarter)
+    if period is None:
+        raise Http404
+    return period
+
+
+def _snapshot(request, period):
+    snapshots_of_quarter = ReportSnapshot.objects.visible_to(request.user).of_quarter(period.year, period.quarter)
+    return snapshots_of_quarter.select_related("organisation", "finalised_by").first()
+
+
+def _attachment(content, content_type, name):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@permission_required("reports.view_reportsnapshot", raise_exception=True)
+@require_GET
+def index(request):
+    """The running and the last quarters, the finalised reports and (team lead) the federal statistic."""
+    today = timezone.localdate()
+    quarters = [Period.containing(today)]
+    for _step in range(EARLIER_QUARTERS):
+        quarters.append(quarters[-1].previous())
+    finalised = list(
+        ReportSnapshot.objects.visible_to(request.user).select_related("finalised_by").defer("pdf", "figures")
+    )
+    by_quarter = {(snapshot.year, snapshot.quarter): snapshot for snapshot in finalised}
+    rows = [
+        {
+            "period": period,
+            "snapshot": by_quarter.get((period.year, period.quarter)),
+            "ended": has_ended(period, today),
+        }
+        for period in quarters
+    ]
+    context = {"rows": rows, "finalised": finalised}
+    if request.user.has_perm("reports.export_report"):
+        context["federal_form"] = FederalStatisticForm(initial={"date": federal.last_reference_date(today)})
+    return render(request, "reports/index.html", context)
+
+
+@permission_required("reports.view_reportsnapshot", raise_exception=True)
+@require_GET
+def quarterly(request, year, quarter):
+    """The quarterly report: tables and charts, or with ``?format=pdf|csv|xlsx|json`` the export."""
+    period = _period_or_404(year, quarter)
+    file_format = request.GET.get("format")
+    if file_format is not None:
+        if file_format not in exports.FORMATS:
+            raise Http404
+        if not request.user.has_perm("reports.export_report"):
+            raise PermissionDenied
+    snapshot = _snapshot(request, period)
+    if snapshot is not None:
+        report = QuarterlyReport.from_snapshot(snapshot)
+    else:
+        report = QuarterlyReport.fresh(request.user.organisation, period)
+    if file_format is not None:
+        return _export(request, report, file_format)
+
+    today = timezone.localdate()
+    following = quarter_or_none(*_next_quarter(period), today=today)
+    can_finalise = request.user.has_perm("reports.finalise_report") and snapshot is None and has_ended(period, today)
+    context = {
+        "report": report,
+        "period": period,
+        "snapshot": snapshot,
+        "tables": report.figure_tables(),
+        "column_headers": report.column_headers(),
+        "short_titles": report.short_column_titles(),
+        "previous_period": period.previous(),
+        "next_period": following,
+        "ended": has_ended(period, today),
+        "can_export": request.user.has_perm("reports.export_report"),
+        "finalise_form": FinaliseForm() if can_finalise else None,
+        "formats": ["pdf", "xlsx", "csv", "json"],
+    }
+    return render(request, "reports/quarterly.html", context)
+
+
+def _next_quarter(period):
+    return (period.year + 1, 1) if period.quarter == 4 else (period.year, period.quarter + 1)
+
+
+def _export(request, report, file_format):
+    """The file of the report; a finalised quarter's PDF is the stored one, byte for byte."""
+    content_type, extension = exports.FORMATS[file_format]
+    if file_format == "pdf":
+        content = bytes(report.snapshot.pdf) if report.is_final else pdf.quarterly_report_pdf(report)
+    else:
+        content = {"csv": exports.to_csv, "xlsx": exports.to_xlsx, "json": exports.to_json}[file_format](report)
+    log_access(
+        request,
+        AccessLog.Action.EXPORT,
+        report.snapshot,
+        object_type="reports.reportsnapshot",
+        detail=exports.export_detail(report.period, file_format),
+    )
+    return _attachment(content, content_type, exports.file_name(report.period, extension))
+
+
+@permission_required("reports.view_reportsnapshot", raise_exception=True)
+@require_GET
+def records(request, year, quarter, figure):
+    """The records behind one number (``?key=by_gender.female``), as far as the user may see them."""
+    period = _period_or_404(year, quarter)
+    key = request.GET.get("key", "total")
+    try:
+        counted = figures.records(request.user.organisation, period, figure, key)
+    except figures.NoRecords:
+        raise Http404 from None
+    spec = spec_for(counted.model)
+    visible = spec.visible(counted, request.user)
+    page = Paginator(spec.prepared(visible), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    total = counted.count()
+    hidden = total - page.paginator.count
+    context = {
+        "period": period,
+        "figure": figure,
+        "key": key,
+        "figure_title": labels.figure_title(figure),
+        "label": labels.full_label(figure, key) if key != "total" else labels.label(figure, "total"),
+        "spec": spec,
+        "page_obj": page,
+        "rows": [spec.cells(record) for record in page.object_list],
+        "total": total,
+        "hidden": hidden,
+        "is_final": _snapshot(request, period) is not None,
+    }
+    return render(request, "reports/records.html", context)
+
+
+@permission_required("reports.finalise_report", raise_exception=True)
+@require_POST
+def finalise(request, year, quarter):
+    """Freeze a quarter that has ended (POST only); a second finalisation is refused with a message."""
+    period = _period_or_404(year, quarter)
+    form = FinaliseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form could not be read; nothing was finalised."))
+        return redirect("reports:quarterly", year=year, quarter=quarter)
+    try:
+        snapshots.finalise(
+            organisation=request.user.organisation,
+            period=period,
+            actor=request.user,
+            masked=form.cleaned_data["masked"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The %(quarter)s has been finalised. Its figures and its PDF are now frozen.")
+            % {"quarter": period.label},
+        )
+    return redirect("reports:quarterly", year=year, quarter=quarter)
+
+
+@permission_required("reports.view_reportsnapshot", raise_exception=True)
+@require_GET
+def snapshot(request, year, quarter):
+    """What changed since the quarter was finalised: frozen value, today's value, difference."""
+    period = _period_or_404(year, quarter)
+    frozen = _snapshot(request, period)
+    if frozen is None:
+        raise Http404
+    context = {
+        "period": period,
+        "snapshot": frozen,
+        "differences": snapshots.differences_to_now(frozen),
+    }
+    return render(request, "reports/snapshot.html", context)
+
+
+@permission_required("reports.export_report", raise_exception=True)
+@require_GET
+def federal_statistic(request):
+    """The federal statistic (31 January) as CSV for ``?date=``; without a valid date, the form."""
+    today = timezone.localdate()
+    form = FederalStatisticForm(
+        request.GET if "date" in request.GET else None, initial={"date": federal.last_reference_date(today)}
+    )
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data["date"]
+        content = federal.to_csv(federal.rows(request.user.organisation, day))
+        log_access(
+            request,
+            AccessLog.Action.EXPORT,
+            object_type="reports.federal_statistic",
+            object_id=day.isoformat(),
+            detail=federal.export_detail(day),
+        )
+        return _attachment(content, "text/csv; charset=utf-8", federal.file_name(day))
+    status = 400 if form.is_bound else 200
+    return render(request, "reports/federal_statistic.html", {"form": form}, status=status)
+
+
+@require_GET
+@permission_required("reports.export_report", raise_exception=True)
+def dashboard_panel(request):
+    """The team lead's figures for the start page: a fragment for htmx, a page of its own without JS.
+
+    Kept out of the start page's own request so that the start page stays within its query budget.
+    """
+    from reports.dashboard import team_lead_panel
+
+    panel = team_lead_panel(request.user.organisation, timezone.localdate())
+    template = "reports/includes/dashboard_panel.html" if request.htmx else "reports/dashboard_panel.html"
+    return render(request, template, {"panel": panel})
