@@ -1,13 +1,16 @@
 from django.conf import settings
 
-from hagen_zuhause.navigation import items_for
+from hagen_zuhause.navigation import sections_for
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    sections = sections_for(user, request.path)
+    active = next((section for section in sections if section["active"]), None)
     return {
-        "nav_items": items_for(user, request.path),
+        "nav_sections": sections,
+        "nav_subitems": active["items"] if active and len(active["items"]) > 1 else [],
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
     }

@@ -1,23 +1,75 @@
-"""The main navigation: each role sees only what it may use."""
+"""The main navigation: sections in the top bar, their pages in a second bar; each role sees only
+what it may use. A section links to its first page the user may open."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-#: (label, URL name, required permission or None). Apps add their entries here.
+#: (section label, [(page label, URL name, required permission or None), ...]). Apps add their pages here.
+#: A section is active on its pages' URLs and on the URL prefixes in SECTION_PREFIXES.
 MAIN_NAVIGATION = [
-    (_("Start"), "dashboard", None),
-    (_("Audit log"), "audit:history", "hagen_zuhause.view_audit"),
+    (_("Start"), [(_("Start"), "dashboard", None)]),
+    (
+        _("Case work"),
+        [
+            (_("Clients"), "cases:client_list", "cases.view_client"),
+            (_("Tasks"), "cases:task_list", "cases.view_task"),
+            (_("Import"), "cases:import_upload", "cases.import_data"),
+        ],
+    ),
+    (
+        _("Housing"),
+        [
+            (_("Flats"), "housing:offer_list", "housing.view_housingoffer"),
+            (_("Placements"), "housing:board", "housing.view_placement"),
+            (_("Senior flat"), "housing:senior_flat", "housing.view_seniorflatresidency"),
+            (_("Landlords"), "housing:landlord_list", "housing.view_landlord"),
+            (_("KdU limits"), "housing:kdu_overview", "housing.view_kdutable"),
+        ],
+    ),
+    (
+        _("Cooperation"),
+        [
+            (_("Help network"), "cooperation:partner_list", "cooperation.view_partner"),
+            (_("Agreements"), "cooperation:agreement_list", "cooperation.view_agreement"),
+            (_("Group offers"), "cooperation:group_offer_list", "cooperation.view_groupoffer"),
+        ],
+    ),
+    (_("Reports"), [(_("Reports"), "reports:index", "reports.view_reportsnapshot")]),
+    (_("Audit log"), [(_("Audit log"), "audit:history", "hagen_zuhause.view_audit")]),
 ]
 
 
-def items_for(user, current_path):
-    items = []
-    for label, url_name, permission in MAIN_NAVIGATION:
-        if permission and not user.has_perm(permission):
+#: Pages below a section's own pages (a client's cases, a referral's outcome, ...) keep the section active.
+SECTION_PREFIXES = {
+    "cases": ("/clients/", "/cases/", "/stays/", "/contacts/", "/tasks/", "/notices/", "/referrals/", "/documents/"),
+    "housing": ("/housing/",),
+    "cooperation": ("/cooperation/",),
+    "reports": ("/reports/",),
+    "audit": ("/audit/",),
+}
+
+
+def _is_active(url, path):
+    return path == url if url == "/" else path.startswith(url)
+
+
+def sections_for(user, current_path):
+    """The top-level sections the user may use, each with its permitted pages; the active one marked."""
+    sections = []
+    for label, pages in MAIN_NAVIGATION:
+        items = [
+            {"label": page_label, "url": reverse(url_name), "active": False}
+            for page_label, url_name, permission in pages
+            if not permission or user.has_perm(permission)
+        ]
+        if not items:
             continue
-        url = reverse(url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
+        for item in items:
+            item["active"] = _is_active(item["url"], current_path)
+        namespaces = {url_name.split(":")[0] for _label, url_name, _permission in pages}
+        prefixes = [prefix for namespace in namespaces for prefix in SECTION_PREFIXES.get(namespace, ())]
+        active = any(item["active"] for item in items) or current_path.startswith(tuple(prefixes))
+        sections.append({"label": label, "url": items[0]["url"], "items": items, "active": active})
     if user.is_staff:
-        items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": False})
-    return items
+        sections.append({"label": _("Administration"), "url": reverse("admin:index"), "items": [], "active": False})
+    return sections

@@ -1,20 +1,23 @@
 """Start page, health check and the team lead's audit pages."""
 
+from datetime import timedelta
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
+from cases.models import Client, Contact, Task
 from hagen_zuhause import history
 from hagen_zuhause.filters import AccessLogFilterSet, HistoryFilterSet
-from hagen_zuhause.models import AccessLog, User
+from hagen_zuhause.models import AccessLog, User, UserGroup
 from hagen_zuhause.roles import Role
 
 
@@ -36,18 +39,67 @@ class DashboardView(TemplateView):
 
     template_name = "dashboard.html"
     panel_size = 8
+    clients_size = 10
+    tasks_size = 15
+    #: "Due" on the start page: overdue, today and the coming week.
+    task_days = 7
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["colleagues"] = (
-            User.objects.visible_to(user).active().prefetch_related("groups").order_by("last_name", "first_name")
-        )
+        context["colleagues"] = self._colleagues(user)
+        if user.has_perm("cases.view_client"):
+            context.update(self._case_work_panels(user))
         if user.has_perm("hagen_zuhause.view_audit"):
             context.update(self._audit_panels(user))
         if user.has_perm("hagen_zuhause.change_user"):
             context.update(self._account_panels(user))
         return context
+
+    def _colleagues(self, user):
+        """Active colleagues with their role, read in the same query (one role per user)."""
+        role_name = UserGroup.objects.filter(user=OuterRef("pk")).values("group__name")[:1]
+        colleagues = list(
+            User.objects.visible_to(user)
+            .active()
+            .annotate(role_name=Subquery(role_name))
+            .order_by("last_name", "first_name")
+        )
+        for colleague in colleagues:
+            colleague.role = Role(colleague.role_name) if colleague.role_name in Role.values else None
+            if colleague.pk == user.pk:
+                user.role = colleague.role
+        return colleagues
+
+    def _case_work_panels(self, user):
+        """My clients with open cases, my due and overdue tasks, my latest contacts."""
+        today = timezone.localdate()
+        clients = (
+            Client.objects.visible_to(user)
+            .assigned_to(user)
+            .annotate(latest_case=Max("cases__opened_on", filter=Q(cases__closed_on__isnull=True)))
+            .filter(latest_case__isnull=False)
+            .order_by("-latest_case", "-pk")[: self.clients_size]
+        )
+        tasks = (
+            Task.objects.visible_to(user)
+            .assigned_to(user)
+            .open()
+            .filter(due_on__lte=today + timedelta(days=self.task_days))
+            .select_related("client")
+            .order_by("due_on", "id")[: self.tasks_size]
+        )
+        contacts = (
+            Contact.objects.visible_to(user).filter(worker=user).select_related("client").order_by("-date", "-id")
+        )
+        return {
+            "show_case_work": True,
+            "today": today,
+            "task_days": self.task_days,
+            "my_clients": clients,
+            "my_tasks": tasks,
+            "my_contacts": contacts[: self.panel_size],
+        }
 
     def _audit_panels(self, user):
         events = list(history.events_of_organisation(user.organisation_id)[: self.panel_size])

@@ -1,7 +1,14 @@
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from cases.codes import CaseType, Outcome
+from cases.services.cases import case_close
+from cases.tests.factories import make_client
+from cases.tests.factories_casework import make_case, make_contact, make_task
 from hagen_zuhause.audit import log_system_access, system_context
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role
@@ -39,12 +46,17 @@ def test_dashboard_for_administration_lists_locked_accounts(client, client_of, a
     assert "s.albers" in text
 
 
-def _add_rows(organisation, start, stop):
-    """Users (history rows in the organisation's context) and access-log rows."""
+def _add_rows(organisation, start, stop, worker=None):
+    """Users (history rows in the organisation's context) and access-log rows; case work of ``worker``."""
     with system_context("test", organisation):
         for number in range(start, stop):
             user_create(organisation=organisation, username=f"user{number}", role=Role.SOCIAL_WORKER, password=None)
             log_system_access(organisation, AccessLog.Action.EXPORT, detail=f"Export {number}")
+            if worker is not None:
+                client = make_client(worker, last_name=f"Klient{number}")
+                make_case(client, worker)
+                make_task(client, worker, due_on=timezone.localdate() - timedelta(days=number % 5))
+                make_contact(client, worker, note=f"Kontakt {number}")
 
 
 def _queries(client, url):
@@ -61,9 +73,84 @@ def test_page_queries_do_not_grow_with_rows(client_of, team_lead, admin_staff, o
         (team_lead, reverse("audit:access")),
         (team_lead, reverse("audit:history")),
     ]
-    _add_rows(organisation, 0, 1)
+    _add_rows(organisation, 0, 1, worker=team_lead)
     few = [_queries(client_of(user), url) for user, url in pages]
-    _add_rows(organisation, 1, 50)
+    _add_rows(organisation, 1, 50, worker=team_lead)
     many = [_queries(client_of(user), url) for user, url in pages]
     assert many == few
     assert max(many) <= 15
+
+
+# --- Case work on the start page ----------------------------------------------------------
+
+
+def test_dashboard_shows_my_clients_with_open_cases_latest_first(client_of, social_worker, team_lead):
+    today = timezone.localdate()
+    older = make_client(social_worker, first_name="Anna", last_name="Älter")
+    make_case(older, social_worker, opened_on=today - timedelta(days=30))
+    newer = make_client(social_worker, first_name="Boris", last_name="Neuer")
+    make_case(newer, social_worker, opened_on=today - timedelta(days=2))
+    closed = make_client(social_worker, first_name="Carla", last_name="Abgeschlossen")
+    case_close(case=make_case(closed, social_worker), outcome=Outcome.TENANCY_KEPT, actor=social_worker)
+    not_mine = make_client(team_lead, first_name="Dora", last_name="Fremd")
+    make_case(not_mine, team_lead, case_type=CaseType.PROVISION)
+
+    text = client_of(social_worker).get("/").content.decode()
+
+    assert "Meine Klient*innen" in text
+    assert text.index("Boris Neuer") < text.index("Anna Älter")
+    assert "Carla Abgeschlossen" not in text
+    assert "Dora Fremd" not in text
+
+
+def test_dashboard_lists_at_most_ten_clients(client_of, social_worker):
+    for number in range(12):
+        make_case(make_client(social_worker, first_name="Person", last_name=f"Nummer{number:02d}"), social_worker)
+    text = client_of(social_worker).get("/").content.decode()
+    assert text.count("Person Nummer") == 10
+
+
+def test_dashboard_shows_my_due_and_overdue_tasks_in_german_dates(client_of, social_worker, team_lead):
+    today = timezone.localdate()
+    client = make_client(social_worker, first_name="Emil", last_name="Fristen")
+    make_task(client, social_worker, title="Überfälliger Rückruf", due_on=today - timedelta(days=2))
+    make_task(client, social_worker, title="Heute Jobcenter", due_on=today)
+    make_task(client, social_worker, title="Nächsten Monat", due_on=today + timedelta(days=30))
+    make_task(client, team_lead, title="Aufgabe der Teamleitung", due_on=today)
+
+    text = client_of(social_worker).get("/").content.decode()
+
+    assert "Meine Wiedervorlagen" in text
+    assert text.index("Überfälliger Rückruf") < text.index("Heute Jobcenter")
+    assert (today - timedelta(days=2)).strftime("%d.%m.%Y") in text
+    assert "überfällig" in text
+    assert "Nächsten Monat" not in text
+    assert "Aufgabe der Teamleitung" not in text
+
+
+def test_dashboard_shows_my_latest_contacts(client_of, social_worker, team_lead):
+    client = make_client(social_worker, first_name="Fatma", last_name="Kontakt")
+    make_contact(client, social_worker, note="Mein Beratungsgespräch")
+    make_contact(client, team_lead, note="Gespräch der Teamleitung")
+
+    text = client_of(social_worker).get("/").content.decode()
+
+    assert "Meine letzten Kontakte" in text
+    assert "Mein Beratungsgespräch" in text
+    assert "Gespräch der Teamleitung" not in text
+
+
+def test_verwaltung_sees_no_case_work_on_the_start_page(client_of, admin_staff, social_worker):
+    make_task(make_client(social_worker), social_worker, title="Geheime Wiedervorlage")
+    text = client_of(admin_staff).get("/").content.decode()
+    assert "Meine Wiedervorlagen" not in text
+    assert "Geheime Wiedervorlage" not in text
+
+
+def test_social_worker_dashboard_queries_do_not_grow(client_of, social_worker, organisation):
+    web = client_of(social_worker)
+    _add_rows(organisation, 0, 1, worker=social_worker)
+    few = _queries(web, "/")
+    _add_rows(organisation, 1, 50, worker=social_worker)
+    assert _queries(web, "/") == few
+    assert few <= 15
