@@ -19,11 +19,11 @@ install: $(VENV)/.installed
 
 run: install
 	$(DEV_ENV) $(WITH_DB) sh -c '$(BIN)/python manage.py migrate --noinput && \
-		$(BIN)/python manage.py seed_demo --first-run && \
+		$(BIN)/python manage.py seed_demo --first-run --clients 300 && \
 		exec $(BIN)/python manage.py runserver 127.0.0.1:8000'
 
 test: install
-	$(WITH_DB) $(BIN)/pytest $(PYTEST_ARGS)
+	$(WITH_DB) $(BIN)/pytest -n 4 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
