@@ -53,6 +53,11 @@ class Column:
     limit: int | None = None
     cards: list = field(default_factory=list)
     kind: str = "placement"
+    total: int = 0
+
+
+#: Cards drawn per column; a city-wide board would otherwise render thousands of them.
+CARDS_SHOWN = 50
 
 
 def build_board(user, today):
@@ -87,5 +92,10 @@ def build_board(user, today):
         .order_by("acquired_on", "pk")
     )
     open_offers = Column("open_offers", _("Open offers without a placement"), kind="offer")
-    open_offers.cards = [Card(offer=offer, days=(today - offer.acquired_on).days) for offer in offers]
+    open_offers.total = offers.count()
+    open_offers.cards = [Card(offer=offer, days=(today - offer.acquired_on).days) for offer in offers[:CARDS_SHOWN]]
+    for column in [*columns.values(), moved_in]:
+        # Stalled cards come first (oldest step first); the rest is counted, not drawn.
+        column.total = len(column.cards)
+        column.cards = column.cards[:CARDS_SHOWN]
     return [open_offers, *columns.values(), moved_in]

@@ -124,19 +124,21 @@ def test_recent_move_ins_and_open_offers_without_a_placement(client_of, social_w
     assert "Belegte Straße 2" not in offers
 
 
-def test_an_open_offer_can_be_proposed_to_a_household_from_the_board(client_of, social_worker):
-    seeker = make_seeker(social_worker, first_name="Ion", last_name="Popescu")
+def test_an_open_offer_leads_to_its_suitable_households(client_of, social_worker):
     offer = make_offer(social_worker)
-    browser = client_of(social_worker)
+    offers = _column(_board(client_of(social_worker)), "open_offers")
+    assert f'href="{reverse("housing:offer_matches", args=[offer.pk])}"' in offers
 
-    offers = _column(_board(browser), "open_offers")
-    assert f'action="{reverse("housing:placement_propose", args=[offer.pk])}"' in offers
-    assert f'<option value="{seeker.pk}">Popescu, Ion ({seeker.case_number})</option>' in offers
 
-    response = browser.post(reverse("housing:placement_propose", args=[offer.pk]), {"client": seeker.pk, "next": BOARD})
+def test_columns_draw_at_most_fifty_cards_and_count_the_rest(client_of, social_worker, monkeypatch):
+    from housing import board
 
-    assert response.status_code == 302
-    assert "Ion Popescu" in _column(_board(browser), "proposed")
+    monkeypatch.setattr(board, "CARDS_SHOWN", 2)
+    for _number in range(3):
+        make_offer(social_worker)
+    offers = _column(_board(client_of(social_worker)), "open_offers")
+    assert offers.count("board-card") == 2
+    assert "2 von 3 angezeigt" in offers
 
 
 def test_placements_of_restricted_clients_stay_off_the_board_of_others(client_of, social_worker, team_lead):

@@ -30,8 +30,6 @@ from housing.forms_placements import (
     PlacementDeclineForm,
     PlacementProposeForm,
     StallThresholdForm,
-    clients_seeking_a_flat,
-    sorted_choices,
 )
 from housing.models import (
     PIPELINE,
@@ -317,15 +315,11 @@ def board(request):
     """Offers and placements by step for the whole team; stalled placements are marked."""
     today = timezone.localdate()
     columns = build_board(request.user, today)
-    propose_clients = []
-    if request.user.has_perm("housing.add_placement") and columns[0].cards:
-        propose_clients = sorted_choices(clients_seeking_a_flat(request.user))
     return render(
         request,
         "housing/board.html",
         {
             "columns": columns,
-            "propose_clients": propose_clients,
             "can_configure": request.user.has_perm("housing.change_stallthreshold"),
             "today": today,
         },
