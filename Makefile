@@ -8,7 +8,7 @@ WITH_DB := $(BIN)/python bin/devdb.py
 DEV_ENV := DJANGO_DEBUG=true DJANGO_SECRET_KEY=development-only-key-never-use-in-production-5f1c9a7e \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: run test install lint format manage messages clean-db
+.PHONY: run test install lint format manage messages benchmark
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,8 @@ manage: install
 messages: install
 	$(DEV_ENV) DATABASE_URL=postgres://unused/unused $(BIN)/python manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=var
 	$(DEV_ENV) DATABASE_URL=postgres://unused/unused $(BIN)/python manage.py compilemessages -l de --ignore=.venv
+
+# Speed at scale: seeds 100,000 clients once into its own database, writes docs/performance.md.
+# make benchmark BENCH_ARGS="--clients 5000 --requests 10 --load-seconds 10" for a quick run.
+benchmark: install
+	$(WITH_DB) $(BIN)/python bench/run.py $(BENCH_ARGS)
