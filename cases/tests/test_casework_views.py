@@ -626,3 +626,14 @@ def test_the_form_pages_ask_for_what_their_record_needs(client_of, social_worker
     assert f'<option value="{social_worker.pk}" selected>' in task_form
     for text in (case_form, stay_form, notice_form, task_form):
         assert "Georgi Ivanov (" in text  # the breadcrumb names whose file this is
+
+
+def test_client_page_links_to_suitable_flats(client_of, social_worker):
+    from django.urls import reverse
+
+    from cases.tests.factories import make_client
+
+    client = make_client(social_worker)
+    page = client_of(social_worker).get(reverse("cases:client_detail", args=[client.pk])).content.decode()
+    assert reverse("housing:client_offers", args=[client.pk]) in page
+    assert reverse("housing:housing_search_edit", args=[client.pk]) in page
