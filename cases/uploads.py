@@ -5,10 +5,13 @@ name or the content type the browser claims: a program renamed ``brief.pdf`` sta
 Only PDF, JPEG and PNG are accepted, at most :data:`MAX_SIZE` bytes.
 """
 
+import secrets
 import unicodedata
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MAX_SIZE = 10 * 1024 * 1024
@@ -86,3 +89,61 @@ def download_name(original_name, content_type):
     extension = next(extension for _magic, type_, extension in SIGNATURES if type_ == content_type)
     stem = path.stem if path.suffix.lower() in _KNOWN_EXTENSIONS else name
     return stem[: MAX_NAME_LENGTH - len(extension)] + extension
+
+
+#: A second upload of the same file by the same person within this window is a double submit.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+
+def store_upload(*, model, uploaded_file, description, actor, **owner):
+    """Check an upload and store it as a ``model`` row (a client's or an agreement's document).
+
+    ``owner`` are the row's other fields (``client=…, kind=…`` or ``agreement=…``). The caller holds a
+    lock on the owner row, so that the double-submit check also sees a parallel request: the same
+    file sent twice in quick succession returns the row stored first. The stored file name is a
+    random token (the model's ``upload_to`` uses it); a failed save removes the file again.
+    """
+    content_type = check_upload(uploaded_file)
+    fields = {
+        **owner,
+        "original_name": clean_file_name(uploaded_file.name),
+        "size": uploaded_file.size,
+        "description": (description or "").strip(),
+        "uploaded_by": actor,
+    }
+    duplicate = model.objects.filter(**fields, uploaded_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW).first()
+    if duplicate is not None:
+        return duplicate
+    document = model(**fields, token=secrets.token_urlsafe(32), content_type=content_type)
+    document.full_clean(exclude=["file"])
+    uploaded_file.seek(0)
+    document.file.save(document.token, uploaded_file, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def download_response(request, document):
+    """The stored file as an attachment (never inline), logged as a download; 404 when the file is gone."""
+    from django.http import FileResponse, Http404
+
+    from hagen_zuhause.audit import log_access
+    from hagen_zuhause.models import AccessLog
+
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log_access(request, AccessLog.Action.DOWNLOAD, document)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(document.original_name, document.content_type),
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -9,8 +9,6 @@ record never silently overwrite each other.
 """
 
 import hashlib
-import secrets
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -20,11 +18,8 @@ from django.utils.translation import gettext as _
 from cases.codes import TargetGroup, TaskKind
 from cases.countries import LANGUAGES
 from cases.models import Client, Task
-from cases.uploads import check_upload, clean_file_name
+from cases.uploads import store_upload
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
-
-#: A second upload of the same file by the same person within this time is a double submit.
-DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 
 #: Key of the advisory lock that serialises group offer records per organisation (double submits).
 _GROUP_OFFER_LOCK = 7_301
@@ -321,40 +316,15 @@ def agreement_document_upload(*, agreement, uploaded_file, description, actor):
     a random token in private storage. Sending the same file twice in quick succession returns the
     document stored first.
     """
-    content_type = check_upload(uploaded_file)
-    original_name = clean_file_name(uploaded_file.name)
-    description = (description or "").strip()
     # Serialise uploads per agreement so that the double-submit check sees a parallel request.
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    duplicate = AgreementDocument.objects.filter(
-        agreement=agreement,
-        original_name=original_name,
-        size=uploaded_file.size,
+    return store_upload(
+        model=AgreementDocument,
+        uploaded_file=uploaded_file,
         description=description,
-        uploaded_by=actor,
-        uploaded_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-    ).first()
-    if duplicate is not None:
-        return duplicate
-    document = AgreementDocument(
+        actor=actor,
         agreement=agreement,
-        description=description,
-        token=secrets.token_urlsafe(32),
-        original_name=original_name,
-        content_type=content_type,
-        size=uploaded_file.size,
-        uploaded_by=actor,
     )
-    document.full_clean(exclude=["file"])
-    uploaded_file.seek(0)
-    # The stored name comes from agreement_document_path, which uses the token only.
-    document.file.save(document.token, uploaded_file, save=False)
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)
-        raise
-    return document
 
 
 # --- Group offers -----------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from django.contrib.postgres.lookups import Unaccent
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Lower
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,13 +26,11 @@ from django.views.generic import ListView
 from cases.codes import TargetGroup
 from cases.models import Referral
 from cases.names import german_sort_key
-from cases.uploads import download_name
+from cases.uploads import download_response
 from cooperation import quota, services
 from cooperation.filters import EU2_LANGUAGES, AgreementFilterSet, GroupOfferFilterSet, PartnerFilterSet
 from cooperation.forms_pages import AgreementDocumentForm, AgreementForm, GroupOfferForm, PartnerForm
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
-from hagen_zuhause.audit import log_access
-from hagen_zuhause.models import AccessLog
 from housing.models import Landlord
 
 
@@ -293,20 +290,7 @@ def agreement_document_download(request, pk):
     """Send a document as an attachment, never inline; every download is logged."""
     visible_agreements = Agreement.objects.visible_to(request.user).values("pk")
     document = get_object_or_404(AgreementDocument.objects.filter(agreement__in=visible_agreements), pk=pk)
-    try:
-        handle = document.file.storage.open(document.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    log_access(request, AccessLog.Action.DOWNLOAD, document)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_name(document.original_name, document.content_type),
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download_response(request, document)
 
 
 # --- Group offers -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ user may not see answers 404; a role without the permission answers 403 first.
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,7 +15,7 @@ from cases.forms.referrals import DocumentForm, ReferralForm, ReferralOutcomeFor
 from cases.models import Client, Document, Referral
 from cases.services import documents as document_services
 from cases.services import referrals as referral_services
-from cases.uploads import download_name
+from cases.uploads import download_response
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.models import AccessLog
 
@@ -144,17 +143,4 @@ def document_upload(request, pk):
 def document_download(request, pk):
     """Send a document as an attachment, never inline; every download is logged."""
     document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
-    try:
-        handle = document.file.storage.open(document.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    log_access(request, AccessLog.Action.DOWNLOAD, document)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_name(document.original_name, document.content_type),
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download_response(request, document)
