@@ -6,29 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from hagen_zuhause.audit import system_context
-from hagen_zuhause.models import Organisation, User
-
-
-def organisation_from_option(value):
-    """The organisation named by --organisation (name, short name or id); optional when there is one."""
-    organisations = Organisation.objects.order_by("pk")
-    if not value:
-        found = list(organisations[:2])
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise CommandError(_("There is no organisation yet."))
-        names = ", ".join(f"{organisation.pk}: {organisation.name}" for organisation in organisations)
-        raise CommandError(
-            _("There are several organisations; please choose one with --organisation (name or id): %(names)s")
-            % {"names": names}
-        )
-    value = value.strip()
-    match = organisations.filter(pk=int(value)).first() if value.isdigit() else None
-    match = match or organisations.filter(name=value).first() or organisations.filter(short_name=value).first()
-    if match is None:
-        raise CommandError(_("There is no organisation “%(value)s”.") % {"value": value})
-    return match
+from hagen_zuhause.commands import organisation_from_option
+from hagen_zuhause.models import User
 
 
 def worker_from_option(organisation, username, option):

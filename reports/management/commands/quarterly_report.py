@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from hagen_zuhause.audit import log_system_access, system_context
+from hagen_zuhause.commands import organisation_from_option
 from hagen_zuhause.models import AccessLog
 from reports import exports, pdf
-from reports.management.commands._options import organisation_from_option
 from reports.quarterly import QuarterlyReport, quarter_or_none
 
 BINARY = {"xlsx", "pdf"}

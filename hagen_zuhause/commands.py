@@ -1,4 +1,4 @@
-"""What the report commands share: choosing the organisation."""
+"""What management commands share: choosing the organisation they act for."""
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
