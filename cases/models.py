@@ -20,6 +20,16 @@ from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
 
 
+class NameKey(models.Func):
+    """SQL ``lower(hz_unaccent(name))``: the German sort key of a name (Ä next to A, ß as ss).
+
+    ``hz_unaccent`` is an IMMUTABLE wrapper of ``unaccent`` (migration 0003), so the key can be indexed.
+    """
+
+    template = "lower(hz_unaccent(%(expressions)s))"
+    output_field = models.TextField()
+
+
 class DateRange(models.Func):
     """PostgreSQL ``daterange(start, end, '[]')``; an open end is unbounded."""
 
@@ -160,6 +170,9 @@ class Client(models.Model):
         indexes = [
             GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="client_search_trgm"),
             models.Index(fields=["organisation", "last_name", "first_name"], name="client_org_name"),
+            models.Index(
+                F("organisation"), NameKey("last_name"), NameKey("first_name"), F("id"), name="client_org_sort_key"
+            ),
         ]
 
     def __str__(self):

@@ -14,10 +14,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.lookups import Unaccent
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Lower
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -42,7 +40,7 @@ from cases.forms.clients import (
     formset_rows,
     household_formset,
 )
-from cases.models import Case, Client, ClientLink, Consent, DuplicateDecision, TargetGroupMembership, Task
+from cases.models import Case, Client, ClientLink, Consent, DuplicateDecision, NameKey, TargetGroupMembership, Task
 from cases.names import name_key
 from cases.services import clients as services
 from hagen_zuhause.audit import log_access
@@ -60,7 +58,7 @@ def _visible_client(user, pk):
 
 def german_name_order():
     """Order by last and first name with Ä next to A and ß as ss (the database collation is C)."""
-    return [Lower(Unaccent("last_name")), Lower(Unaccent("first_name")), "pk"]
+    return [NameKey("last_name"), NameKey("first_name"), "pk"]
 
 
 # --- List --------------------------------------------------------------------------------
