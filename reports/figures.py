@@ -75,17 +75,6 @@ def _membership_overlaps(period, group):
     )
 
 
-def _target_group_counts(clients, period):
-    """How many of ``clients`` belong to each group (overlapping the period) and to none; one query."""
-    flags = {f"in_{group}": Exists(_membership_overlaps(period, group)) for group in TARGET_GROUPS}
-    any_group = Exists(
-        TargetGroupMembership.objects.filter(client=OuterRef("pk")).overlapping(period.start, period.end)
-    )
-    aggregates = {group: Count("pk", filter=Q(**{f"in_{group}": True})) for group in TARGET_GROUPS}
-    aggregates["none"] = Count("pk", filter=Q(in_any=False))
-    return clients.annotate(**flags, in_any=any_group).aggregate(**aggregates)
-
-
 def _age_band(day):
     """SQL: the client's age band on ``day`` (age in full years; an estimated year counts as 1 January)."""
     born_on = Case(
@@ -137,15 +126,30 @@ def persons_with_contact_records(organisation, period):
 
 
 def persons_with_contact(organisation, period):
-    clients = persons_with_contact_records(organisation, period)
+    """All breakdowns in one pass over the clients with contact (one query, however many clients)."""
     band, age = _age_band(period.end)
-    annotated = clients.annotate(age_on_day=age).annotate(age_band=band, nationality_group=_nationality_group())
+    flags = {f"in_{group}": Exists(_membership_overlaps(period, group)) for group in TARGET_GROUPS}
+    any_group = Exists(
+        TargetGroupMembership.objects.filter(client=OuterRef("pk")).overlapping(period.start, period.end)
+    )
+    annotated = (
+        persons_with_contact_records(organisation, period)
+        .annotate(age_on_day=age)
+        .annotate(age_band=band, nationality_group=_nationality_group(), **flags, in_any=any_group)
+    )
+    counts = {"total": Count("pk")}
+    counts |= {f"gender_{code}": Count("pk", filter=Q(gender=code)) for code in GENDERS}
+    counts |= {f"group_{group}": Count("pk", filter=Q(**{f"in_{group}": True})) for group in TARGET_GROUPS}
+    counts["group_none"] = Count("pk", filter=Q(in_any=False))
+    counts |= {f"age_{code}": Count("pk", filter=Q(age_band=code)) for code in AGE_BANDS}
+    counts |= {f"nationality_{code}": Count("pk", filter=Q(nationality_group=code)) for code in NATIONALITY_GROUPS}
+    row = annotated.aggregate(**counts)
     return {
-        "total": clients.count(),
-        "by_gender": _complete(GENDERS, _group_counts(clients, "gender")),
-        "by_target_group": _complete(TARGET_GROUPS_AND_NONE, _target_group_counts(clients, period)),
-        "by_age_band": _complete(AGE_BANDS, _group_counts(annotated, "age_band")),
-        "by_nationality_group": _complete(NATIONALITY_GROUPS, _group_counts(annotated, "nationality_group")),
+        "total": row["total"],
+        "by_gender": {code: row[f"gender_{code}"] for code in GENDERS},
+        "by_target_group": {code: row[f"group_{code}"] for code in TARGET_GROUPS_AND_NONE},
+        "by_age_band": {code: row[f"age_{code}"] for code in AGE_BANDS},
+        "by_nationality_group": {code: row[f"nationality_{code}"] for code in NATIONALITY_GROUPS},
     }
 
 
