@@ -226,15 +226,16 @@ def _form_tokens(page):
     return tokens
 
 
-def write_report(path, machine, clients, pages, exports, figures_seconds, search, load):
+def write_report(path, machine, clients, requests, pages, exports, figures_seconds, search, load):
     today = datetime.now().strftime("%Y-%m-%d")
     lines = [
         "# Performance",
         "",
         f"Measured {today} on {machine} with `bench/run.py` (`make benchmark`).",
         f"Data: `seed_demo --clients {clients}` in a database of its own (see the script's docstring for the sizes).",
-        "Server time is measured in-process (Django test client: middleware, view, template, SQL), the first",
-        "request of each page not counted; the load test goes through gunicorn on loopback.",
+        "Server time is measured in-process (Django test client: middleware, view, template, SQL) over "
+        f"{requests} requests per page,",
+        "the first request of each page not counted; the load test goes through gunicorn on loopback.",
         "",
         "## Pages (targets: p95 ≤ 150 ms, ≤ 15 queries, constant in the rows shown)",
         "",
@@ -317,7 +318,15 @@ def main():
     if args.load_seconds:
         load = scenario.load(data, args, run_load)
     write_report(
-        Path(args.output), machine_description(), args.clients, bench.rows, exports, figures_seconds, search, load
+        Path(args.output),
+        machine_description(),
+        args.clients,
+        args.requests,
+        bench.rows,
+        exports,
+        figures_seconds,
+        search,
+        load,
     )
 
 
