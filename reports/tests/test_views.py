@@ -123,9 +123,9 @@ def test_report_page_queries_do_not_grow_with_the_rows(social_worker, client_of,
 
     assert response.status_code == 200
     assert row(response.content.decode(), "Personen mit mindestens einem Kontakt")[1] == str(count)
-    # 3 reports (quarter, previous quarter, year to date) of 26 queries each, plus session, user and
+    # 3 reports (quarter, previous quarter, year to date) of 22 queries each, plus session, user and
     # permissions and the snapshot lookup: the same for 1 and for 50 clients.
-    assert len(queries) == 82, [query["sql"][:120] for query in queries.captured_queries]
+    assert len(queries) == 70, [query["sql"][:120] for query in queries.captured_queries]
 
 
 # --- The lists behind the numbers -------------------------------------------------------
