@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.codes import YesNoUnknown
-from cases.models import Case, Client, DateRange
+from cases.models import Case, Client, ClientRelatedQuerySet, DateRange
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
 
@@ -296,13 +296,8 @@ class HousingOffer(models.Model):
         return self.cold_rent + (self.service_costs or Decimal("0"))
 
 
-class HousingSearchQuerySet(ScopedQuerySet):
-    organisation_lookup = "client__organisation"
-
-    def restrict_for(self, user):
-        if user.has_perm("cases.view_restricted_client"):
-            return self
-        return self.filter(client__in=Client.objects.visible_to(user).values("pk"))
+class HousingSearchQuerySet(ClientRelatedQuerySet):
+    """Housing searches: visible with their client."""
 
 
 @pghistory.track()
@@ -348,13 +343,10 @@ class HousingSearch(models.Model):
 # --- Placements ---------------------------------------------------------------------------
 
 
-class PlacementQuerySet(ScopedQuerySet):
+class PlacementQuerySet(ClientRelatedQuerySet):
     """Placements; visible with their client (restricted clients stay hidden)."""
 
-    def restrict_for(self, user):
-        if user.has_perm("cases.view_restricted_client"):
-            return self
-        return self.filter(client__in=Client.objects.visible_to(user).values("pk"))
+    organisation_lookup = "organisation"
 
     def active(self):
         """Not yet moved in and not declined."""
@@ -592,13 +584,8 @@ class SeniorFlatPlace(models.Model):
         return f"{self.flat} – {self.label}"
 
 
-class ResidencyQuerySet(ScopedQuerySet):
+class ResidencyQuerySet(ClientRelatedQuerySet):
     organisation_lookup = "place__flat__organisation"
-
-    def restrict_for(self, user):
-        if user.has_perm("cases.view_restricted_client"):
-            return self
-        return self.filter(client__in=Client.objects.visible_to(user).values("pk"))
 
     def current(self, on):
         return self.filter(Q(move_out__isnull=True) | Q(move_out__gte=on), move_in__lte=on)
@@ -652,13 +639,8 @@ class SeniorFlatResidency(models.Model):
         return f"{self.client} – {self.place}"
 
 
-class WaitingListQuerySet(ScopedQuerySet):
+class WaitingListQuerySet(ClientRelatedQuerySet):
     organisation_lookup = "flat__organisation"
-
-    def restrict_for(self, user):
-        if user.has_perm("cases.view_restricted_client"):
-            return self
-        return self.filter(client__in=Client.objects.visible_to(user).values("pk"))
 
     def waiting(self):
         return self.filter(removed_on__isnull=True)
