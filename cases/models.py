@@ -37,7 +37,8 @@ class DateRange(models.Func):
     output_field = DateRangeField()
 
 
-def _inclusive_range(start, end):
+def inclusive_range(start, end):
+    """The period from ``start`` to ``end``, both days included; used by the no-overlap constraints."""
     return DateRange(start, end, models.Value("[]"))
 
 
@@ -259,7 +260,7 @@ class TargetGroupMembership(models.Model):
                 expressions=[
                     ("client", RangeOperators.EQUAL),
                     ("group", RangeOperators.EQUAL),
-                    (_inclusive_range("start", "end"), RangeOperators.OVERLAPS),
+                    (inclusive_range("start", "end"), RangeOperators.OVERLAPS),
                 ],
                 violation_error_message=_("The person is already in this target group during this period."),
             ),
@@ -518,7 +519,7 @@ class AccommodationStay(models.Model):
                 name="stay_no_overlap",
                 expressions=[
                     ("client", RangeOperators.EQUAL),
-                    (_inclusive_range("start", "end"), RangeOperators.OVERLAPS),
+                    (inclusive_range("start", "end"), RangeOperators.OVERLAPS),
                 ],
                 violation_error_message=_("The person is already housed elsewhere during this period."),
             ),

@@ -16,13 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.codes import YesNoUnknown
-from cases.models import Case, Client, ClientRelatedQuerySet, DateRange
+from cases.models import Case, Client, ClientRelatedQuerySet, inclusive_range
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
-
-
-def _inclusive_range(start, end):
-    return DateRange(start, end, models.Value("[]"))
 
 
 class LandlordKind(models.TextChoices):
@@ -173,7 +169,7 @@ class KduTable(models.Model):
                 name="kdu_no_overlap",
                 expressions=[
                     ("organisation", RangeOperators.EQUAL),
-                    (_inclusive_range("valid_from", "valid_until"), RangeOperators.OVERLAPS),
+                    (inclusive_range("valid_from", "valid_until"), RangeOperators.OVERLAPS),
                 ],
                 violation_error_message=_("Another table is valid during this period."),
             ),
@@ -621,7 +617,7 @@ class SeniorFlatResidency(models.Model):
                 name="residency_place_no_overlap",
                 expressions=[
                     ("place", RangeOperators.EQUAL),
-                    (_inclusive_range("move_in", "move_out"), RangeOperators.OVERLAPS),
+                    (inclusive_range("move_in", "move_out"), RangeOperators.OVERLAPS),
                 ],
                 violation_error_message=_("Someone else lives in this place during this period."),
             ),
@@ -629,7 +625,7 @@ class SeniorFlatResidency(models.Model):
                 name="residency_client_no_overlap",
                 expressions=[
                     ("client", RangeOperators.EQUAL),
-                    (_inclusive_range("move_in", "move_out"), RangeOperators.OVERLAPS),
+                    (inclusive_range("move_in", "move_out"), RangeOperators.OVERLAPS),
                 ],
                 violation_error_message=_("The person already lives in another place during this period."),
             ),
