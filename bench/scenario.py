@@ -31,6 +31,11 @@ def prepare(clients, seed):
             )
         print(f"Seeding {clients} clients (once; later runs reuse the data) …")
         call_command("seed_demo", clients=clients, seed=seed)
+        # As autovacuum would after a bulk load: fresh statistics and visibility maps for the planner.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     organisation = Organisation.objects.order_by("pk").first()
     social_worker = User.objects.get(username="sozialarbeit")
     team_lead = User.objects.get(username="teamleitung")
@@ -92,6 +97,18 @@ def pages(data):
         ("Placement board", worker, reverse("housing:board"), None),
         ("Quarterly report page", lead, reverse("reports:quarterly", args=[data["year"], data["quarter"]]), None),
     ]  # fmt: skip
+
+
+def fragments(data):
+    """What pages load after they answer (htmx): each computes figures from all records of the organisation."""
+    from django.urls import reverse
+
+    lead = data["team_lead"]
+    figures_url = reverse("reports:quarterly_figures", args=[data["year"], data["quarter"]])
+    return [
+        ("Quarterly report figures: quarter, previous quarter, year to date", lead, figures_url, None),
+        ("Team lead's figures on the start page", lead, reverse("reports:dashboard_panel"), None),
+    ]
 
 
 def compute_figures(data):

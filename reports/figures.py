@@ -6,6 +6,7 @@ a period whose start and end dates are inclusive. Each figure is a dict with ``t
 querysets behind the figures, for the drill-down (which then narrows them with ``visible_to``).
 """
 
+from collections import Counter
 from datetime import timedelta
 
 from django.db.models import (
@@ -66,7 +67,7 @@ def _complete(codes_list, counts):
 
 
 def _group_counts(queryset, field):
-    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("*")).values_list(field, "n"))
 
 
 def _membership_overlaps(period, group):
@@ -126,30 +127,43 @@ def persons_with_contact_records(organisation, period):
 
 
 def persons_with_contact(organisation, period):
-    """All breakdowns in one pass over the clients with contact (one query, however many clients)."""
+    """All breakdowns in two grouped queries, however many clients had contact.
+
+    Each person's gender, age band and nationality group are computed once per person and grouped
+    (a few dozen groups come back, not one row per person); the target groups are counted from the
+    memberships that overlap the period, each person once per group.
+    """
     band, age = _age_band(period.end)
-    flags = {f"in_{group}": Exists(_membership_overlaps(period, group)) for group in TARGET_GROUPS}
-    any_group = Exists(
-        TargetGroupMembership.objects.filter(client=OuterRef("pk")).overlapping(period.start, period.end)
-    )
-    annotated = (
+    groups = (
         persons_with_contact_records(organisation, period)
         .annotate(age_on_day=age)
-        .annotate(age_band=band, nationality_group=_nationality_group(), **flags, in_any=any_group)
+        .annotate(age_band=band, nationality_group=_nationality_group())
+        .order_by()
+        .values_list("gender", "age_band", "nationality_group")
+        .annotate(n=Count("pk"))
     )
-    counts = {"total": Count("pk")}
-    counts |= {f"gender_{code}": Count("pk", filter=Q(gender=code)) for code in GENDERS}
-    counts |= {f"group_{group}": Count("pk", filter=Q(**{f"in_{group}": True})) for group in TARGET_GROUPS}
-    counts["group_none"] = Count("pk", filter=Q(in_any=False))
-    counts |= {f"age_{code}": Count("pk", filter=Q(age_band=code)) for code in AGE_BANDS}
-    counts |= {f"nationality_{code}": Count("pk", filter=Q(nationality_group=code)) for code in NATIONALITY_GROUPS}
-    row = annotated.aggregate(**counts)
+    total = 0
+    by_gender, by_age_band, by_nationality = Counter(), Counter(), Counter()
+    for gender, age_band, nationality_group, n in groups:
+        total += n
+        by_gender[gender] += n
+        by_age_band[age_band] += n
+        by_nationality[nationality_group] += n
+    memberships = TargetGroupMembership.objects.overlapping(period.start, period.end).filter(
+        client__in=persons_with_contact_records(organisation, period).values("pk")
+    )
+    in_groups = memberships.aggregate(
+        any=Count("client", distinct=True),
+        **{group: Count("client", distinct=True, filter=Q(group=group)) for group in TARGET_GROUPS},
+    )
+    by_target_group = {group: in_groups[group] for group in TARGET_GROUPS}
+    by_target_group["none"] = total - in_groups["any"]
     return {
-        "total": row["total"],
-        "by_gender": {code: row[f"gender_{code}"] for code in GENDERS},
-        "by_target_group": {code: row[f"group_{code}"] for code in TARGET_GROUPS_AND_NONE},
-        "by_age_band": {code: row[f"age_{code}"] for code in AGE_BANDS},
-        "by_nationality_group": {code: row[f"nationality_{code}"] for code in NATIONALITY_GROUPS},
+        "total": total,
+        "by_gender": _complete(GENDERS, by_gender),
+        "by_target_group": by_target_group,
+        "by_age_band": _complete(AGE_BANDS, by_age_band),
+        "by_nationality_group": _complete(NATIONALITY_GROUPS, by_nationality),
     }
 
 
@@ -189,18 +203,25 @@ def _household_members():
 
 
 def prevention(organisation, period):
-    closed = prevention_records(organisation, period)
-    by_outcome = _complete(PREVENTION_OUTCOMES, _group_counts(closed, "outcome"))
-    secured = closed.filter(outcome__in=SECURED).annotate(members=_household_members())
-    persons = secured.aggregate(households=Count("pk"), member_total=Coalesce(Sum("members"), 0))
+    """Closed prevention cases by outcome, and the persons of the households kept in their homes (one query)."""
+    rows = (
+        prevention_records(organisation, period)
+        .annotate(members=_household_members())
+        .order_by()
+        .values_list("outcome")
+        .annotate(cases=Count("*"), members=Sum("members"))
+    )
+    by_outcome, households, members = Counter(), 0, 0
+    for outcome, cases, outcome_members in rows:
+        by_outcome[outcome] += cases
+        if outcome in SECURED:
+            households += cases
+            members += outcome_members or 0
+    by_outcome = _complete(PREVENTION_OUTCOMES, by_outcome)
     return {
         "total": sum(by_outcome.values()),
         "by_outcome": by_outcome,
-        "housing_secured": {
-            "total": persons["households"] + persons["member_total"],
-            "households": persons["households"],
-            "persons": persons["households"] + persons["member_total"],
-        },
+        "housing_secured": {"total": households + members, "households": households, "persons": households + members},
     }
 
 
@@ -214,8 +235,7 @@ def placement_records(organisation, period):
 
 
 def placements(organisation, period):
-    moved_in = placement_records(organisation, period)
-    totals = moved_in.aggregate(households=Count("pk"), person_total=Coalesce(Sum("household_size"), 0))
+    """Households and persons moved in, by the target groups they were in during the period (one query)."""
     flags = {
         f"in_{group}": Exists(
             TargetGroupMembership.objects.filter(client=OuterRef("client"), group=group).overlapping(
@@ -229,12 +249,16 @@ def placements(organisation, period):
     )
     aggregates = {group: Count("pk", filter=Q(**{f"in_{group}": True})) for group in TARGET_GROUPS}
     aggregates["none"] = Count("pk", filter=Q(in_any=False))
-    by_group = moved_in.annotate(**flags, in_any=any_group).aggregate(**aggregates)
+    row = (
+        placement_records(organisation, period)
+        .annotate(**flags, in_any=any_group)
+        .aggregate(households=Count("pk"), person_total=Coalesce(Sum("household_size"), 0), **aggregates)
+    )
     return {
-        "total": totals["households"],
-        "households": totals["households"],
-        "persons": totals["person_total"],
-        "by_target_group": _complete(TARGET_GROUPS_AND_NONE, by_group),
+        "total": row["households"],
+        "households": row["households"],
+        "persons": row["person_total"],
+        "by_target_group": _complete(TARGET_GROUPS_AND_NONE, row),
     }
 
 
@@ -281,9 +305,20 @@ def housing_offer_records(organisation, period):
 
 
 def housing_offers(organisation, period):
-    acquired = housing_offer_records(organisation, period)
-    by_kind = _complete(LANDLORD_KINDS, _group_counts(acquired, "landlord__kind"))
-    let = HousingOffer.objects.filter(organisation=organisation, let_on__range=(period.start, period.end)).count()
+    """Offers acquired in the period by landlord kind, and offers let in the period (one query)."""
+    acquired_in = Q(acquired_on__range=(period.start, period.end))
+    let_in = Q(let_on__range=(period.start, period.end))
+    rows = (
+        HousingOffer.objects.filter(acquired_in | let_in, organisation=organisation)
+        .order_by()
+        .values_list("landlord__kind")
+        .annotate(acquired=Count("pk", filter=acquired_in), let=Count("pk", filter=let_in))
+    )
+    by_kind, let = Counter(), 0
+    for kind, acquired, let_count in rows:
+        by_kind[kind] += acquired
+        let += let_count
+    by_kind = _complete(LANDLORD_KINDS, by_kind)
     return {"total": sum(by_kind.values()), "by_landlord_kind": by_kind, "let": let}
 
 
@@ -364,10 +399,15 @@ def referral_records(organisation, period):
 
 
 def referrals(organisation, period):
-    made = referral_records(organisation, period)
-    by_outcome = _group_counts(made, "outcome")
-    by_outcome["open"] = by_outcome.pop("", 0)
-    by_kind = _complete(PARTNER_KINDS, _group_counts(made, "partner__kind"))
+    """Referrals made in the period by the partner's kind and by outcome (one query)."""
+    rows = (
+        referral_records(organisation, period).order_by().values_list("partner__kind", "outcome").annotate(n=Count("*"))
+    )
+    by_kind, by_outcome = Counter(), Counter()
+    for kind, outcome, n in rows:
+        by_kind[kind] += n
+        by_outcome[outcome or "open"] += n
+    by_kind = _complete(PARTNER_KINDS, by_kind)
     return {
         "total": sum(by_kind.values()),
         "by_partner_kind": by_kind,

@@ -42,6 +42,21 @@ def has_ended(period, today=None):
     return period.end < (today or timezone.localdate())
 
 
+def short_column_titles(period):
+    """The columns' short names: the quarter, the previous quarter, the year to date."""
+    return [period.label, period.previous().label, _("Year to date")]
+
+
+def column_headers(period):
+    """(main line, second line) of each column, for narrow tables on the page."""
+    year_to_date = Period.year_to_date(period.year, period.quarter)
+    return [
+        (period.label, ""),
+        (period.previous().label, _("previous quarter")),
+        (year_to_date.label, _("year to date")),
+    ]
+
+
 @dataclass
 class QuarterlyReport:
     """The figures of a quarter with the columns they are compared with, frozen or fresh."""
@@ -106,15 +121,10 @@ class QuarterlyReport:
         ]
 
     def short_column_titles(self):
-        return [self.period.label, self.previous_period.label, _("Year to date")]
+        return short_column_titles(self.period)
 
     def column_headers(self):
-        """(main line, second line) of each column, for narrow tables on the page."""
-        return [
-            (self.period.label, ""),
-            (self.previous_period.label, _("previous quarter")),
-            (self.year_to_date_period.label, _("year to date")),
-        ]
+        return column_headers(self.period)
 
     def figure_tables(self, *, masked=False, chart_prefix="chart"):
         """Tables of every figure with their bar charts (quarter against previous quarter) and definition."""

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("quarterly/<int:year>/<int:quarter>/", views.quarterly, name="quarterly"),
+    path("quarterly/<int:year>/<int:quarter>/figures/", views.quarterly_figures, name="quarterly_figures"),
     path("quarterly/<int:year>/<int:quarter>/finalise/", views.finalise, name="finalise"),
     path("quarterly/<int:year>/<int:quarter>/snapshot/", views.snapshot, name="snapshot"),
     path("quarterly/<int:year>/<int:quarter>/records/<str:figure>/", views.records, name="records"),

@@ -23,7 +23,7 @@ from reports import exports, federal, figures, labels, pdf, snapshots
 from reports.forms import FederalStatisticForm, FinaliseForm
 from reports.models import ReportSnapshot
 from reports.periods import Period
-from reports.quarterly import QuarterlyReport, has_ended, quarter_or_none
+from reports.quarterly import QuarterlyReport, column_headers, has_ended, quarter_or_none, short_column_titles
 from reports.records import spec_for
 
 #: Quarters listed on the reports page: the running one and this many before it.
@@ -78,7 +78,12 @@ def index(request):
 @permission_required("reports.view_reportsnapshot", raise_exception=True)
 @require_GET
 def quarterly(request, year, quarter):
-    """The quarterly report: tables and charts, or with ``?format=pdf|csv|xlsx|json`` the export."""
+    """The quarterly report: tables and charts, or with ``?format=pdf|csv|xlsx|json`` the export.
+
+    A finalised quarter shows its frozen figures at once. A quarter computed from today's data shows
+    the page first and loads the figures from :func:`quarterly_figures` (htmx), so that the page
+    answers at once while the database counts; without JavaScript a link leads to them.
+    """
     period = _period_or_404(year, quarter)
     file_format = request.GET.get("format")
     if file_format is not None:
@@ -87,31 +92,50 @@ def quarterly(request, year, quarter):
         if not request.user.has_perm("reports.export_report"):
             raise PermissionDenied
     snapshot = _snapshot(request, period)
-    if snapshot is not None:
-        report = QuarterlyReport.from_snapshot(snapshot)
-    else:
-        report = QuarterlyReport.fresh(request.user.organisation, period)
     if file_format is not None:
+        report = _report(request, period, snapshot)
         return _export(request, report, file_format)
+    report = QuarterlyReport.from_snapshot(snapshot) if snapshot else None
+    return render(request, "reports/quarterly.html", _page_context(request, period, snapshot, report))
 
+
+@permission_required("reports.view_reportsnapshot", raise_exception=True)
+@require_GET
+def quarterly_figures(request, year, quarter):
+    """The figures of the quarterly report: the fragment the page loads, or (without JS) the whole page."""
+    period = _period_or_404(year, quarter)
+    snapshot = _snapshot(request, period)
+    context = _page_context(request, period, snapshot, _report(request, period, snapshot))
+    template = "reports/includes/quarterly_figures.html" if request.htmx else "reports/quarterly.html"
+    return render(request, template, context)
+
+
+def _report(request, period, snapshot):
+    if snapshot is not None:
+        return QuarterlyReport.from_snapshot(snapshot)
+    return QuarterlyReport.fresh(request.user.organisation, period)
+
+
+def _page_context(request, period, snapshot, report):
+    """What the report page shows; ``report`` None: the figures are still to be loaded."""
     today = timezone.localdate()
-    following = quarter_or_none(*_next_quarter(period), today=today)
     can_finalise = request.user.has_perm("reports.finalise_report") and snapshot is None and has_ended(period, today)
-    context = {
+    previous_period = period.previous()
+    return {
         "report": report,
+        "organisation": request.user.organisation,
         "period": period,
         "snapshot": snapshot,
-        "tables": report.figure_tables(),
-        "column_headers": report.column_headers(),
-        "short_titles": report.short_column_titles(),
-        "previous_period": period.previous(),
-        "next_period": following,
+        "tables": report.figure_tables() if report else None,
+        "column_headers": column_headers(period),
+        "short_titles": short_column_titles(period),
+        "previous_period": previous_period,
+        "next_period": quarter_or_none(*_next_quarter(period), today=today),
         "ended": has_ended(period, today),
         "can_export": request.user.has_perm("reports.export_report"),
         "finalise_form": FinaliseForm() if can_finalise else None,
         "formats": ["pdf", "xlsx", "csv", "json"],
     }
-    return render(request, "reports/quarterly.html", context)
 
 
 def _next_quarter(period):

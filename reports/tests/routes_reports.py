@@ -35,6 +35,7 @@ _TEAM_LEAD = {"social_worker": 403, "team_lead": 200, "admin_staff": 403, "outsi
 ROUTES = {
     "reports:index": Route(_READERS),
     "reports:quarterly": Route(_READERS, setup=ended_quarter),
+    "reports:quarterly_figures": Route(_READERS, setup=ended_quarter),
     "reports:records": Route(_READERS, setup=_records),
     "reports:finalise": Route(
         {"social_worker": 403, "team_lead": 302, "admin_staff": 403, "outsider": 302},

@@ -17,6 +17,8 @@ from reports.tests.factories import contact
 from reports.tests.helpers import pdf_text, row, table_rows
 
 QUARTERLY = reverse("reports:quarterly", kwargs={"year": 2026, "quarter": 3})
+#: The figures of the page; without htmx the whole page with the figures in it.
+FIGURES = reverse("reports:quarterly_figures", kwargs={"year": 2026, "quarter": 3})
 
 FIGURE_TITLES = [
     "Personen mit Kontakt",
@@ -42,7 +44,7 @@ def records_url(figure, key=None, year=2026, quarter=3):
 
 
 def test_page_shows_every_figure_beside_previous_quarter_and_year_to_date(report_data, social_worker, client_of):
-    response = client_of(social_worker).get(QUARTERLY)
+    response = client_of(social_worker).get(FIGURES)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -64,7 +66,7 @@ def test_page_shows_every_figure_beside_previous_quarter_and_year_to_date(report
 
 
 def test_charts_are_inline_svg_images_with_text_and_no_style_attributes(report_data, social_worker, client_of):
-    html = client_of(social_worker).get(QUARTERLY).content.decode()
+    html = client_of(social_worker).get(FIGURES).content.decode()
 
     assert html.count("<svg") == 12
     assert html.count('role="img"') == 12
@@ -77,7 +79,7 @@ def test_charts_are_inline_svg_images_with_text_and_no_style_attributes(report_d
 
 
 def test_numbers_link_to_the_records_behind_them(report_data, social_worker, client_of):
-    html = client_of(social_worker).get(QUARTERLY).content.decode()
+    html = client_of(social_worker).get(FIGURES).content.decode()
 
     assert f'href="{records_url("persons_with_contact", "by_gender.female")}"' in html
     assert f'href="{records_url("persons_with_contact", "by_gender.female", quarter=2)}"' in html
@@ -112,6 +114,28 @@ def _clients_with_contacts(worker, count):
         contact(client, date(2026, 8, 1))
 
 
+def test_page_of_a_quarter_not_finalised_answers_first_and_loads_its_figures(report_data, team_lead, client_of):
+    html = client_of(team_lead).get(QUARTERLY).content.decode()
+
+    assert f'hx-get="{FIGURES}"' in html and 'hx-trigger="load"' in html
+    assert f'href="{FIGURES}"' in html  # without JavaScript: a link to the figures
+    assert "Die Zahlen werden aus den heutigen Daten gezählt." in html
+    assert "Personen mit mindestens einem Kontakt" not in html
+    assert "?format=pdf" in html and "Quartal abschließen" in html
+
+
+def test_figures_come_as_a_fragment_for_htmx_and_as_a_page_without_it(report_data, team_lead, client_of):
+    browser = client_of(team_lead)
+
+    fragment = browser.get(FIGURES, headers={"HX-Request": "true"}).content.decode()
+    page = browser.get(FIGURES).content.decode()
+
+    assert "<html" not in fragment and fragment.lstrip().startswith('<div id="report-figures">')
+    assert row(fragment, "Personen mit mindestens einem Kontakt")[1:] == ["5", "2", "5"]
+    assert "<html" in page and "Quartal abschließen" in page
+    assert row(page, "Personen mit mindestens einem Kontakt")[1:] == ["5", "2", "5"]
+
+
 @pytest.mark.parametrize("count", [1, 50])
 def test_report_page_queries_do_not_grow_with_the_rows(social_worker, client_of, count):
     _clients_with_contacts(social_worker, count)
@@ -122,10 +146,24 @@ def test_report_page_queries_do_not_grow_with_the_rows(social_worker, client_of,
         response = browser.get(QUARTERLY)
 
     assert response.status_code == 200
+    # Session, user, permissions, navigation and the snapshot lookup: the figures come in a request of their own.
+    assert len(queries) == 10, [query["sql"][:120] for query in queries.captured_queries]
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_figure_queries_do_not_grow_with_the_rows(social_worker, client_of, count):
+    _clients_with_contacts(social_worker, count)
+    browser = client_of(social_worker)
+    browser.get(FIGURES, headers={"HX-Request": "true"})  # warm caches (content types, permissions)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(FIGURES, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
     assert row(response.content.decode(), "Personen mit mindestens einem Kontakt")[1] == str(count)
-    # 3 reports (quarter, previous quarter, year to date) of 22 queries each, plus session, user and
+    # 3 reports (quarter, previous quarter, year to date) of 19 queries each, plus session, user,
     # permissions and the snapshot lookup: the same for 1 and for 50 clients.
-    assert len(queries) == 70, [query["sql"][:120] for query in queries.captured_queries]
+    assert len(queries) == 60, [query["sql"][:120] for query in queries.captured_queries]
 
 
 # --- The lists behind the numbers -------------------------------------------------------
