@@ -10,6 +10,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,14 +60,53 @@ class CaseNumberCounter(models.Model):
         return f"{self.organisation_id}/{self.year}: {self.last_number}"
 
 
+def _restriction_rule(user, path=None):
+    """Restricted clients (Sperrvermerk) only for their assigned workers: a condition on one client row.
+
+    ``path`` leads from the queried model to the client (``"client"``); ``None`` is the client itself.
+    """
+    prefix = f"{path}__" if path else ""
+    assigned = Client.assigned_workers.through.objects.filter(client=OuterRef(path or "pk"), user=user)
+    # Repeating "the client is restricted" inside the EXISTS ties it to the outer row, so PostgreSQL
+    # runs it per row, and then only for restricted clients (NOT restricted is checked first). Without
+    # it, the planner (which does not know that the OR stops early) hashes all the user's
+    # assignments first: tens of thousands of rows for a worker with many clients, on every query.
+    assigned = assigned.filter(Exact(OuterRef(f"{prefix}restricted"), True))
+    return Q(**{f"{prefix}restricted": False}) | Exists(assigned)
+
+
+def client_visibility(user, path, *, check_organisation=True):
+    """``Client.objects.visible_to(user)`` as a condition on the client that ``path`` leads to.
+
+    The same rule as ScopedQuerySet.visible_to with ClientQuerySet.restrict_for, written row by row
+    (a join to the client and an EXISTS on its assignment) rather than as ``client__in=<visible
+    clients>``. The semi-join first built the set of all the organisation's visible clients, and with
+    it the planner could not walk an index of the outer table (tasks by due date, contacts by date) and
+    stop after the rows a page shows; row by row it can. ``check_organisation=False`` leaves out the
+    client's organisation where the queryset already filters by it.
+    """
+    nothing = Q(pk__in=[])
+    if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        return nothing
+    if not user.has_perm("cases.view_client"):
+        return nothing
+    if check_organisation:
+        same_organisation = Q(**{f"{path}__organisation": user.organisation_id})
+    else:
+        # Not an empty Q(): combined with "|" that would drop out instead of meaning "every client".
+        same_organisation = Q(**{f"{path}__isnull": False})
+    if user.has_perm("cases.view_restricted_client"):
+        return same_organisation
+    return same_organisation & _restriction_rule(user, path)
+
+
 class ClientQuerySet(ScopedQuerySet):
     """Clients; restricted ones (Sperrvermerk) only for their assigned workers and the team lead."""
 
     def restrict_for(self, user):
         if user.has_perm("cases.view_restricted_client"):
             return self
-        assigned = Client.assigned_workers.through.objects.filter(client=OuterRef("pk"), user=user)
-        return self.filter(Q(restricted=False) | Exists(assigned))
+        return self.filter(_restriction_rule(user))
 
     def active(self):
         """Clients with at least one open case."""
@@ -278,7 +318,9 @@ class ClientRelatedQuerySet(ScopedQuerySet):
     def restrict_for(self, user):
         if user.has_perm("cases.view_restricted_client"):
             return self
-        return self.filter(client__in=Client.objects.visible_to(user).values("pk"))
+        # The organisation is checked on the client already when the records reach it through the client.
+        check_organisation = self.organisation_lookup != "client__organisation"
+        return self.filter(client_visibility(user, "client", check_organisation=check_organisation))
 
 
 @pghistory.track()
@@ -395,6 +437,21 @@ class CaseQuerySet(ClientRelatedQuerySet):
 
     def of_type(self, case_type):
         return self.filter(case_type=case_type)
+
+    def of_clients_assigned_to(self, user):
+        """Cases of the clients ``user`` is assigned to (Client.assigned_to, seen from the case)."""
+        assigned = Client.assigned_workers.through.objects.filter(client=OuterRef("client"), user=user)
+        return self.filter(Exists(assigned))
+
+    def latest_open_per_client(self):
+        """Each client's latest open case (by opening day, then id): at most one case per client.
+
+        Ordered by ``-opened_on``, the cases then list clients by their latest open case, and the
+        database can walk the case_opened_on index and stop after the first clients instead of
+        aggregating the open cases of every client first.
+        """
+        later = Q(opened_on__gt=OuterRef("opened_on")) | Q(opened_on=OuterRef("opened_on"), pk__gt=OuterRef("pk"))
+        return self.open().filter(~Exists(Case.objects.open().filter(later, client=OuterRef("client"))))
 
 
 @pghistory.track()
@@ -558,8 +615,13 @@ class Contact(models.Model):
         blank=True,
     )
     interpreter_used = models.BooleanField(_("interpreter used"), default=False)
+    # Indexed by contact_worker_date, which starts with the worker (see Meta.indexes).
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="contacts"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        db_index=False,
     )
     note = models.TextField(_("note"), blank=True)
     import_key = models.CharField(max_length=64, blank=True, editable=False)
@@ -575,6 +637,8 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["client", "-date"], name="contact_client_date"),
             models.Index(fields=["date"], name="contact_date"),
+            # "My latest contacts" on the start page: a worker's newest contacts without scanning all.
+            models.Index(fields=["worker", "-date", "-id"], name="contact_worker_date"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -592,7 +656,7 @@ class TaskQuerySet(ScopedQuerySet):
     def restrict_for(self, user):
         if user.has_perm("cases.view_restricted_client"):
             return self
-        return self.filter(Q(client__isnull=True) | Q(client__in=Client.objects.visible_to(user).values("pk")))
+        return self.filter(Q(client__isnull=True) | client_visibility(user, "client"))
 
     def open(self):
         return self.filter(done_at__isnull=True)
@@ -648,6 +712,10 @@ class Task(models.Model):
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["assignee", "due_on"], condition=Q(done_at__isnull=True), name="task_open_due"),
+            # The team lead's "whole team" task list: open tasks of the organisation by due date.
+            models.Index(
+                fields=["organisation", "due_on", "id"], condition=Q(done_at__isnull=True), name="task_open_org_due"
+            ),
         ]
         constraints = [
             # A notice produces at most one task of each deadline kind; recomputing updates it.

@@ -7,14 +7,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
-from cases.models import Client, Contact, Task
+from cases.models import Case, Contact, Task
 from hagen_zuhause import history
 from hagen_zuhause.filters import AccessLogFilterSet, HistoryFilterSet
 from hagen_zuhause.models import AccessLog, User, UserGroup
@@ -74,13 +74,19 @@ class DashboardView(TemplateView):
     def _case_work_panels(self, user):
         """My clients with open cases, my due and overdue tasks, my latest contacts."""
         today = timezone.localdate()
-        clients = (
-            Client.objects.visible_to(user)
-            .assigned_to(user)
-            .annotate(latest_case=Max("cases__opened_on", filter=Q(cases__closed_on__isnull=True)))
-            .filter(latest_case__isnull=False)
-            .order_by("-latest_case", "-pk")[: self.clients_size]
+        # Read from the cases side: the latest open case of each of my clients, newest first. Grouping
+        # my clients' cases (thousands) and sorting them all before taking ten was the slow way.
+        latest_cases = (
+            Case.objects.visible_to(user)
+            .of_clients_assigned_to(user)
+            .latest_open_per_client()
+            .select_related("client")
+            .order_by("-opened_on", "-client_id")[: self.clients_size]
         )
+        clients = []
+        for case in latest_cases:
+            case.client.latest_case = case.opened_on
+            clients.append(case.client)
         tasks = (
             Task.objects.visible_to(user)
             .assigned_to(user)

@@ -19,6 +19,7 @@ from cases.services.referrals import referral_create
 from cases.tests.factories import make_client
 from cases.tests.factories_casework import make_case, make_contact, make_notice, make_stay, make_task
 from cases.tests.factories_referrals import PDF_BYTES, make_partner, upload
+from cases.views.casework import TaskListView
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
@@ -508,6 +509,24 @@ def test_a_deadline_task_keeps_its_date_when_edited(client_of, social_worker, pe
     assert task.note == "Anwalt informiert"
 
 
+def test_a_long_task_list_pages_on_without_counting_every_task(client_of, social_worker, person, monkeypatch):
+    monkeypatch.setattr(TaskListView, "count_limit", 2)
+    monkeypatch.setattr(TaskListView, "paginate_by", 2)
+    for number in range(5):
+        make_task(person, social_worker, title=f"Aufgabe {number}", due_on=_today(number))
+    web = client_of(social_worker)
+
+    first = web.get(reverse("cases:task_list"))
+    text = first.content.decode()
+    assert [task.title for task in first.context["page_obj"]] == ["Aufgabe 0", "Aufgabe 1"]
+    assert ">Seite 1<" in text  # and not "Seite 1 von …": the total was not counted
+    assert "?page=2" in text
+
+    last = web.get(reverse("cases:task_list"), {"page": 3})
+    assert [task.title for task in last.context["page_obj"]] == ["Aufgabe 4"]
+    assert "Seite 3 von 3" in last.content.decode()
+
+
 def _task_list_queries(web):
     with CaptureQueriesContext(connection) as captured:
         response = web.get(reverse("cases:task_list"), {"scope": "team"})
@@ -524,6 +543,20 @@ def test_task_list_queries_do_not_grow_with_tasks(client_of, social_worker, team
     many = _task_list_queries(web)
     assert many == few
     assert many <= 15
+
+
+def test_my_task_list_queries_do_not_grow_with_tasks_or_pages(client_of, social_worker, person):
+    web = client_of(social_worker)
+    make_task(person, social_worker)
+    web.get(reverse("cases:task_list"))  # warm the session and permission caches like any later page view
+    with CaptureQueriesContext(connection) as one:
+        web.get(reverse("cases:task_list"))
+    for number in range(60):
+        make_task(make_client(social_worker), social_worker, title=f"Aufgabe {number}")
+    with CaptureQueriesContext(connection) as many:
+        response = web.get(reverse("cases:task_list"), {"page": 2})
+    assert len(response.context["page_obj"]) == 11
+    assert len(one) == len(many) <= 15
 
 
 # --- Notices --------------------------------------------------------------------------------

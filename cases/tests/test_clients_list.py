@@ -14,6 +14,7 @@ from cases.models import Task
 from cases.services.cases import case_open
 from cases.services.clients import client_create
 from cases.tests.factories import make_client
+from cases.views.clients import ClientListView
 
 URL = reverse("cases:client_list")
 
@@ -133,6 +134,41 @@ def test_list_is_paged_by_25(social_worker, client_of):
     assert len(first.context["clients"]) == 25
     assert "Seite 1 von 2" in first.content.decode()
     assert len(browser.get(URL, {"page": 2}).context["clients"]) == 5
+
+
+def test_beyond_the_count_limit_the_list_says_more_than_and_still_pages_on(social_worker, client_of, monkeypatch):
+    monkeypatch.setattr(ClientListView, "count_limit", 3)
+    monkeypatch.setattr(ClientListView, "paginate_by", 2)
+    for number in range(5):
+        make_client(social_worker, last_name=f"Grenze{number}")
+    browser = client_of(social_worker)
+
+    first = browser.get(URL).content.decode()
+    assert "Mehr als 3 Klient*innen gefunden." in first
+    assert re.search(r">Seite 1<", first)
+    assert "?page=2" in first
+
+    # Far enough on, the rows are counted to the end: the total is exact again.
+    last = browser.get(URL, {"page": 3})
+    text = last.content.decode()
+    assert _names(last) == ["Maria Grenze4"]
+    assert "5 Klient*innen gefunden." in text
+    assert "Seite 3 von 3" in text
+    assert "?page=4" not in text
+
+
+def test_the_count_limit_is_a_thousand_and_counts_up_to_it_exactly(social_worker, client_of):
+    for number in range(3):
+        make_client(social_worker, last_name=f"Genau{number}")
+    paginator = client_of(social_worker).get(URL).context["paginator"]
+    assert paginator.count_limit == 1000
+    assert paginator.count == 3
+    assert paginator.count_is_exact
+
+
+def test_an_absurd_page_number_is_not_found(social_worker, client_of):
+    make_client(social_worker)
+    assert client_of(social_worker).get(URL, {"page": "9" * 30}).status_code == 404
 
 
 def test_filters_are_labelled_in_german(social_worker, client_of):

@@ -51,6 +51,7 @@ from cases.services import cases as case_services
 from cases.services import casework as services
 from cases.services import notices as notice_services
 from cases.views.clients import person_context
+from cases.views.pagination import LimitedCountPaginator
 from hagen_zuhause import history
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.models import AccessLog, User
@@ -508,6 +509,13 @@ class TaskListView(PermissionRequiredMixin, ListView):
     permission_required = "cases.view_task"
     template_name = "cases/task_list.html"
     paginate_by = 50
+    paginator_class = LimitedCountPaginator
+    #: Ten pages are counted exactly. Counting further made PostgreSQL switch from reading each task's
+    #: client by its key to hashing every client of the organisation (at 100,000 clients: 5 ms → 65 ms).
+    count_limit = 500
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_limit=self.count_limit, **kwargs)
 
     def may_see_team(self):
         return self.request.user.role == Role.TEAM_LEAD

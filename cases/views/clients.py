@@ -43,6 +43,7 @@ from cases.forms.clients import (
 from cases.models import Case, Client, ClientLink, Consent, DuplicateDecision, NameKey, TargetGroupMembership, Task
 from cases.names import name_key
 from cases.services import clients as services
+from cases.views.pagination import LimitedCountPaginator
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.models import AccessLog, User
 
@@ -71,6 +72,9 @@ class ClientListView(PermissionRequiredMixin, ListView):
     template_name = "cases/client_list.html"
     context_object_name = "clients"
     paginate_by = 25
+    paginator_class = LimitedCountPaginator
+    #: "More than 1,000 clients found" beyond this: counting all 100,000 cost more than the page itself.
+    count_limit = 1000
 
     def get_queryset(self):
         user = self.request.user
@@ -92,6 +96,9 @@ class ClientListView(PermissionRequiredMixin, ListView):
             .prefetch_related(Prefetch("assigned_workers", queryset=User.objects.order_by("last_name", "first_name")))
             .order_by(*ordering)
         )
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_limit=self.count_limit, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -103,6 +103,45 @@ def test_dashboard_shows_my_clients_with_open_cases_latest_first(client_of, soci
     assert "Dora Fremd" not in text
 
 
+def test_dashboard_clients_match_the_rule_with_ties_second_cases_and_restricted_records(
+    client_of, social_worker, team_lead
+):
+    """My clients with an open case, by their latest open case, then the newer record first; at most ten."""
+    today = timezone.localdate()
+    day = [today - timedelta(days=number) for number in range(20)]
+    clients = []
+    for number in range(12):
+        client = make_client(social_worker, first_name="Person", last_name=f"Gleichstand{number:02d}")
+        make_case(client, social_worker, opened_on=day[5 + number % 3])  # three dates shared by four each
+        clients.append(client)
+    both = make_client(social_worker, first_name="Zwei", last_name="Fälle")
+    make_case(both, social_worker, opened_on=day[9])
+    make_case(both, social_worker, case_type=CaseType.PROVISION, opened_on=day[1])
+    reopened = make_client(social_worker, first_name="Neu", last_name="Geschlossen")
+    make_case(reopened, social_worker, opened_on=day[8])
+    newer_closed = make_case(reopened, social_worker, case_type=CaseType.PROVISION, opened_on=day[0])
+    case_close(case=newer_closed, outcome=Outcome.PLACED_OWN_TENANCY, actor=social_worker)
+    protected = make_client(social_worker, first_name="Gesch", last_name="Ützt", restricted=True)
+    make_case(protected, social_worker, opened_on=day[2])
+    not_mine = make_client(team_lead, first_name="Nicht", last_name="Meins", restricted=True)
+    make_case(not_mine, team_lead, opened_on=day[0])
+    clients += [both, reopened, protected, not_mine]
+
+    def latest_open(client):
+        days = [case.opened_on for case in client.cases.all() if case.closed_on is None]
+        return max(days) if days else None
+
+    mine = [client for client in clients if social_worker in client.assigned_workers.all() and latest_open(client)]
+    expected = sorted(mine, key=lambda client: (latest_open(client), client.pk), reverse=True)[:10]
+
+    shown = client_of(social_worker).get("/").context["my_clients"]
+
+    assert [(client.pk, client.latest_case) for client in shown] == [
+        (client.pk, latest_open(client)) for client in expected
+    ]
+    assert shown[0] == both and shown[0].latest_case == day[1]
+
+
 def test_dashboard_lists_at_most_ten_clients(client_of, social_worker):
     for number in range(12):
         make_case(make_client(social_worker, first_name="Person", last_name=f"Nummer{number:02d}"), social_worker)

@@ -1,0 +1,50 @@
+"""Paging of long lists (clients, tasks) that counts only as far as people need to know.
+
+At 100,000 clients, counting every row the user may see cost more than reading the page itself: the
+database had to look at each visible client (or each open task and its client's visibility) to say
+"98,945 clients found". The count is exact up to ``count_limit`` rows and otherwise reads "more than
+1,000"; see docs/decisions.md.
+"""
+
+from django.core.paginator import Paginator
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
+
+
+class LimitedCountPaginator(Paginator):
+    """A paginator whose count stops after ``count_limit`` rows, or after the page asked for if later.
+
+    ``count`` is exact when ``count_is_exact``; otherwise it is one more than ``counted_up_to`` and
+    only says that there are more rows, so that the page after the last counted one still has a link.
+    The database stops reading at that row (``SELECT count(*) FROM (… LIMIT n + 1)``).
+    """
+
+    def __init__(self, *args, count_limit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_limit = count_limit
+        self.counted_up_to = count_limit
+
+    def page(self, number):
+        try:
+            # Capped so that an absurd page number still fits PostgreSQL's LIMIT (and then answers 404).
+            wanted = min(int(number), 10**9)
+        except (TypeError, ValueError):
+            wanted = 1
+        # Count at least up to the requested page, so that it exists and its "next" link is right.
+        if "count" not in self.__dict__:
+            self.counted_up_to = max(self.count_limit, wanted * self.per_page)
+        return super().page(number)
+
+    @cached_property
+    def count(self):
+        # Without the list's ordering: any n + 1 rows tell whether there are more than n.
+        return self.object_list.order_by()[: self.counted_up_to + 1].count()
+
+    @property
+    def count_is_exact(self):
+        return self.count <= self.counted_up_to
+
+    @property
+    def counted_up_to_label(self):
+        """The bound of "more than …", grouped the way the user's language writes numbers (1.000)."""
+        return number_format(self.counted_up_to, force_grouping=True)
