@@ -17,7 +17,6 @@ from django.db.models import (
     Exists,
     F,
     Func,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -77,33 +76,30 @@ def _membership_overlaps(period, group):
 
 
 def _age_band(day):
-    """SQL: the client's age band on ``day`` (age in full years; an estimated year counts as 1 January)."""
+    """SQL: the client's age band on ``day`` (age in full years; an estimated year counts as 1 January).
+
+    Returns the band and the birth day it is computed from; annotate ``born_on`` first. Someone is at
+    least n years old on ``day`` when born on or before the same day n years earlier (29 February
+    falls back to 28 February), so each band is a comparison with a date computed once here rather
+    than an age computed per person.
+    """
     born_on = Case(
         When(birth_date__isnull=False, then=F("birth_date")),
         When(birth_year_estimated__isnull=False, then=_first_of_january(F("birth_year_estimated"))),
         default=None,
         output_field=DateField(),
     )
-    age = _full_years(born_on, day)
     bands = [(18, "under_18"), (25, "18_24"), (30, "25_29"), (40, "30_39"), (50, "40_49"), (60, "50_59"), (65, "60_64")]
     return Case(
-        When(Q(birth_date__isnull=True, birth_year_estimated__isnull=True), then=Value("unknown")),
-        *[When(Q(age_on_day__lt=limit), then=Value(band)) for limit, band in bands],
+        When(born_on__isnull=True, then=Value("unknown")),
+        *[When(born_on__gt=add_months(day, -12 * years), then=Value(band)) for years, band in bands],
         default=Value("65_plus"),
         output_field=CharField(),
-    ), age
+    ), born_on
 
 
 def _first_of_january(year):
     return Func(year, Value(1), Value(1), function="MAKE_DATE", output_field=DateField())
-
-
-def _full_years(born_on, day):
-    return Func(
-        Func(Value(day, output_field=DateField()), born_on, function="AGE"),
-        template="EXTRACT(YEAR FROM %(expressions)s)::integer",
-        output_field=IntegerField(),
-    )
 
 
 def _nationality_group():
@@ -133,10 +129,10 @@ def persons_with_contact(organisation, period):
     (a few dozen groups come back, not one row per person); the target groups are counted from the
     memberships that overlap the period, each person once per group.
     """
-    band, age = _age_band(period.end)
+    band, born_on = _age_band(period.end)
     groups = (
         persons_with_contact_records(organisation, period)
-        .annotate(age_on_day=age)
+        .annotate(born_on=born_on)
         .annotate(age_band=band, nationality_group=_nationality_group())
         .order_by()
         .values_list("gender", "age_band", "nationality_group")
@@ -552,8 +548,8 @@ def _persons_with_contact_for(organisation, period, parts):
     if len(parts) == 2 and parts[0] == "by_target_group" and parts[1] in TARGET_GROUPS_AND_NONE:
         return clients.filter(_target_group_condition(period, parts[1], "pk"))
     if len(parts) == 2 and parts[0] == "by_age_band" and parts[1] in AGE_BANDS:
-        band, age = _age_band(period.end)
-        return clients.annotate(age_on_day=age).annotate(age_band=band).filter(age_band=parts[1])
+        band, born_on = _age_band(period.end)
+        return clients.annotate(born_on=born_on).annotate(age_band=band).filter(age_band=parts[1])
     if len(parts) == 2 and parts[0] == "by_nationality_group" and parts[1] in NATIONALITY_GROUPS:
         return clients.annotate(nationality_group=_nationality_group()).filter(nationality_group=parts[1])
     return _by_code(clients, parts, {"by_gender": ("gender", GENDERS, {})})

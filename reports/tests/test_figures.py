@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cases.codes import CaseType, ContactType, Outcome, TargetGroup
-from cases.models import Contact, HouseholdMember
+from cases.models import Client, Contact, HouseholdMember
 from cases.services.cases import case_close, case_open
 from cases.services.clients import target_group_join
 from cases.tests.factories import make_client
@@ -67,6 +67,29 @@ def test_persons_with_contact(people, organisation):
         "unknown": 1,
     }
     assert figure["by_nationality_group"] == {"germany": 1, "eu2": 2, "other_eu": 1, "non_eu": 1, "unknown": 0}
+
+
+def _full_years(born, day):
+    """Age in full years as the law counts it: one more year from the birthday on (29.02.: from 01.03.)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@pytest.mark.parametrize("day", [date(2026, 12, 31), date(2026, 2, 28), date(2028, 2, 29), date(2026, 3, 1)], ids=str)
+def test_age_band_on_birthdays_and_leap_days_is_the_age_in_full_years(social_worker, organisation, day):
+    births = [date(2008, 12, 31), date(2009, 1, 1), date(2008, 2, 29), date(2010, 2, 28), date(2010, 3, 1)]
+    births += [date(day.year - years, 3, 1) for years in (18, 25, 30, 40, 50, 60, 65)]
+    births += [date(day.year - years, 2, 28) for years in (18, 25, 30, 40, 50, 60, 65)]
+    bands = [(18, "under_18"), (25, "18_24"), (30, "25_29"), (40, "30_39"), (50, "40_49"), (60, "50_59"), (65, "60_64")]
+    expected = {}
+    for born in births:
+        client = make_client(social_worker, birth_date=born)
+        age = _full_years(born, day)
+        expected[client.pk] = next((band for limit, band in bands if age < limit), "65_plus")
+    band, born_on = figures._age_band(day)
+    computed = dict(
+        Client.objects.filter(pk__in=expected).annotate(born_on=born_on).annotate(band=band).values_list("pk", "band")
+    )
+    assert computed == expected
 
 
 def test_contacts(people, organisation):
