@@ -2,13 +2,16 @@
 
 A placement is stalled when it has stayed at its step for more days than the organisation's
 threshold for that step (StallThreshold; DEFAULT_STALL_DAYS where none is set; a threshold without
-days means "never"). The board costs a fixed number of queries, however many cards it shows.
+days means "never"). The board costs a fixed number of queries, however many cards it shows, and
+loads only the cards it draws: the database picks the first cards of each column and counts the
+rest (a window over the steps), instead of the board loading every open placement of the city.
 """
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, When, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import (
@@ -66,21 +69,31 @@ def build_board(user, today):
     columns = {step: Column(step.value, step.label, limit=limits.get(step)) for step in BOARD_STEPS}
     moved_in = Column("moved_in", _("Moved in in the last %(days)s days") % {"days": MOVED_IN_DAYS})
     since = today - timedelta(days=MOVED_IN_DAYS)
+    # Each column in its order: the oldest step first (so the stalled ones lead), the latest move-in
+    # first; the database keeps the first CARDS_SHOWN of each column and counts them all.
+    latest_move_in = Case(When(step=PlacementStep.MOVED_IN, then=F("moved_in_on"))).desc(nulls_last=True)
+    in_column = {"partition_by": F("step")}
     placements = (
         Placement.objects.visible_to(user)
         .filter(Q(step__in=BOARD_STEPS) | Q(step=PlacementStep.MOVED_IN, moved_in_on__gte=since))
+        .annotate(
+            position=Window(RowNumber(), order_by=[latest_move_in, "step_changed_on", "pk"], **in_column),
+            column_total=Window(Count("pk"), **in_column),
+        )
+        .filter(position__lte=CARDS_SHOWN)
         .select_related("client", "offer")
-        .order_by("step_changed_on", "pk")
+        .order_by("step", "position")
     )
     for placement in placements:
         days = (today - placement.step_changed_on).days
         if placement.step == PlacementStep.MOVED_IN:
             moved_in.cards.append(Card(placement=placement, days=days))
+            moved_in.total = placement.column_total
             continue
         column = columns[PlacementStep(placement.step)]
         stalled = column.limit is not None and days > column.limit
         column.cards.append(Card(placement=placement, days=days, stalled=stalled))
-    moved_in.cards.sort(key=lambda card: card.placement.moved_in_on, reverse=True)
+        column.total = placement.column_total
 
     # Any active placement counts, also one of a client the user cannot see.
     active = Placement.objects.filter(offer=OuterRef("pk")).active()
@@ -94,8 +107,4 @@ def build_board(user, today):
     open_offers = Column("open_offers", _("Open offers without a placement"), kind="offer")
     open_offers.total = offers.count()
     open_offers.cards = [Card(offer=offer, days=(today - offer.acquired_on).days) for offer in offers[:CARDS_SHOWN]]
-    for column in [*columns.values(), moved_in]:
-        # Stalled cards come first (oldest step first); the rest is counted, not drawn.
-        column.total = len(column.cards)
-        column.cards = column.cards[:CARDS_SHOWN]
     return [open_offers, *columns.values(), moved_in]

@@ -173,3 +173,75 @@ def test_the_board_costs_the_same_queries_with_1_and_with_50_placements(client_o
 def test_only_the_team_lead_is_offered_the_threshold_settings(client_of, role_users, role):
     page = _board(client_of(role_users[role]))
     assert ("Schwellenwerte einstellen" in page) is (role == "team_lead")
+
+
+def _reference_board(user, today, cards_shown):
+    """The board as it was built before the database picked the cards: every placement loaded,
+    grouped, sorted and cut in Python. Per column: the drawn placements, the total, the stalled ones."""
+    from django.db.models import Q
+
+    from housing.board import BOARD_STEPS, MOVED_IN_DAYS
+    from housing.models import Placement
+
+    limits = stall_limits(user.organisation_id)
+    columns = {step.value: [] for step in BOARD_STEPS}
+    moved_in = []
+    placements = (
+        Placement.objects.visible_to(user)
+        .filter(
+            Q(step__in=BOARD_STEPS)
+            | Q(step=PlacementStep.MOVED_IN, moved_in_on__gte=today - timedelta(days=MOVED_IN_DAYS))
+        )
+        .order_by("step_changed_on", "pk")
+    )
+    for placement in placements:
+        if placement.step == PlacementStep.MOVED_IN:
+            moved_in.append(placement)
+        else:
+            columns[placement.step].append(placement)
+    moved_in.sort(key=lambda placement: placement.moved_in_on, reverse=True)
+    columns["moved_in"] = moved_in
+    result = {}
+    for key, cards in columns.items():
+        limit = limits.get(PlacementStep(key)) if key != "moved_in" else None
+        drawn = cards[:cards_shown]
+        stalled = [limit is not None and (today - placement.step_changed_on).days > limit for placement in drawn]
+        result[key] = ([placement.pk for placement in drawn], len(cards), stalled)
+    return result
+
+
+def test_the_columns_equal_loading_every_placement(social_worker, team_lead, monkeypatch):
+    """Varied steps, ties on the day, move-ins old and new, declined and hidden placements."""
+    from housing import board
+    from housing.models import Placement
+
+    monkeypatch.setattr(board, "CARDS_SHOWN", 3)
+    steps = ["proposed", "viewing", "landlord_accepted", "lease_signed", "moved_in"]
+    for number in range(30):
+        step = steps[number % len(steps)] if number < 25 else "proposed"
+        placement = make_placement(social_worker, step=step, on=TODAY - timedelta(days=number % 4 * 9))
+        if step == "moved_in" and number % 2:
+            # Moved in on the same day, reached the step on different days: the day of the move decides.
+            Placement.objects.filter(pk=placement.pk).update(step_changed_on=TODAY - timedelta(days=number))
+    make_placement(social_worker, step="moved_in", on=TODAY - timedelta(days=40))  # off the board
+    placement_decline(
+        placement=make_placement(social_worker, step="viewing"), reason="client_declined", actor=social_worker
+    )
+    hidden = make_seeker(team_lead, restricted=True)
+    make_placement(team_lead, client=hidden, step="proposed", on=TODAY - timedelta(days=60))
+    days_by_step = {**DEFAULT_STALL_DAYS, PlacementStep.VIEWING: 5, PlacementStep.LANDLORD_ACCEPTED: None}
+    stall_thresholds_save(organisation=social_worker.organisation, days_by_step=days_by_step, actor=team_lead)
+
+    for user in (social_worker, team_lead):
+        columns = board.build_board(user, TODAY)
+        drawn = {
+            column.key: (
+                [card.placement.pk for card in column.cards],
+                column.total,
+                [card.stalled for card in column.cards],
+            )
+            for column in columns
+            if column.kind == "placement"
+        }
+        assert drawn == _reference_board(user, TODAY, 3)
+    assert drawn["proposed"][1] == 11  # the restricted client's placement counts for the team lead

@@ -289,43 +289,59 @@ _MATCHING_PERMISSIONS = ["housing.view_housingoffer", "cases.view_client", "hous
 
 @permission_required(_MATCHING_PERMISSIONS, raise_exception=True)
 def offer_matches(request, pk):
-    """Households that fit the flat, best first, with the reasons; people decide."""
+    """Households that fit the flat, best first, with the reasons; people decide.
+
+    One page of the ranking is drawn (``?page=``); ``?all=1`` lets the households that do not fit
+    follow the fitting ones.
+    """
     offer = get_object_or_404(HousingOffer.objects.visible_to(request.user).select_related("landlord"), pk=pk)
     show_all = request.GET.get("all") == "1"
-    table = kdu.table_for(offer.organisation_id, timezone.localdate())
-    suggestions = []
-    if offer.status in matching.OPEN_STATUSES:
-        suggestions = matching.matches_for_offer(offer, request.user, table=table, include_unfit=True)
-    fitting = [suggestion for suggestion in suggestions if suggestion.fits]
-    return render(
-        request,
-        "housing/offer_matches.html",
-        {
-            "offer": offer,
-            "kdu_table": table,
-            "is_open": offer.status in matching.OPEN_STATUSES,
-            "suggestions": suggestions if show_all else fitting,
-            "fitting_count": len(fitting),
-            "unfit_count": len(suggestions) - len(fitting),
-            "show_all": show_all,
-            "may_propose": request.user.has_perm("housing.add_placement"),
-        },
-    )
+    today = timezone.localdate()
+    table = kdu.table_for(offer.organisation_id, today)
+    is_open = offer.status in matching.OPEN_STATUSES
+    context = {
+        "offer": offer,
+        "kdu_table": table,
+        "is_open": is_open,
+        "show_all": show_all,
+        "may_propose": request.user.has_perm("housing.add_placement"),
+    }
+    if is_open:
+        ranking = matching.match_page(
+            offer, request.user, number=request.GET.get("page"), include_unfit=show_all, today=today, table=table
+        )
+        context.update(_ranking_context(ranking))
+    return render(request, "housing/offer_matches.html", context)
+
+
+def _ranking_context(ranking):
+    return {
+        "suggestions": ranking.suggestions,
+        "fitting_count": ranking.fitting_count,
+        "unfit_count": ranking.unfit_count,
+        "has_unfit": ranking.has_unfit,
+        "page_obj": ranking.page,
+    }
 
 
 @permission_required(_MATCHING_PERMISSIONS, raise_exception=True)
 def client_offers(request, pk):
-    """The open offers that fit a household, with the reasons."""
+    """The open offers that fit a household, with the reasons; one page of the ranking at a time."""
     today = timezone.localdate()
     client = get_object_or_404(matching.households(Client.objects.visible_to(request.user), today), pk=pk)
     log_access(request, AccessLog.Action.VIEW, client)
     show_all = request.GET.get("all") == "1"
     table = kdu.table_for(client.organisation_id, today)
     household = matching.household_of(client)
-    suggestions = matching.offers_for_client(
-        client, request.user, today=today, table=table, household=household, include_unfit=True
+    ranking = matching.offer_page(
+        client,
+        request.user,
+        household=household,
+        number=request.GET.get("page"),
+        include_unfit=show_all,
+        today=today,
+        table=table,
     )
-    fitting = [suggestion for suggestion in suggestions if suggestion.fits]
     return render(
         request,
         "housing/client_offers.html",
@@ -333,12 +349,10 @@ def client_offers(request, pk):
             "client": client,
             "household": household,
             "kdu_table": table,
-            "suggestions": suggestions if show_all else fitting,
-            "fitting_count": len(fitting),
-            "unfit_count": len(suggestions) - len(fitting),
             "show_all": show_all,
             "may_propose": request.user.has_perm("housing.add_placement"),
             "may_edit_search": request.user.has_perms(["housing.add_housingsearch", "housing.change_housingsearch"]),
+            **_ranking_context(ranking),
         },
     )
 
