@@ -299,7 +299,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--load-seconds", type=int, default=60)
-    parser.add_argument("--load-users", type=int, default=8)
+    parser.add_argument("--load-users", type=int, default=4)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument(
