@@ -1,8 +1,11 @@
 """Shared fixtures: one user per role, a second organisation, logged-in clients."""
 
+import time
+
 import pytest
 from django.test import Client
 
+from hagen_zuhause.middleware import SessionActivityMiddleware
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
@@ -97,6 +100,10 @@ def client_of():
     def make(user):
         client = Client()
         client.force_login(user)
+        # As after a login through the form: the session has just been saved with its activity time.
+        session = client.session
+        session[SessionActivityMiddleware.key] = int(time.time())
+        session.save()
         return client
 
     return make

@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD
+from hagen_zuhause.middleware import SessionActivityMiddleware
 
 
 def _login(client, username, password):
@@ -69,11 +71,31 @@ def test_session_ends_after_thirty_idle_minutes(client, social_worker):
     assert response.url.startswith(reverse("login"))
 
 
+def _idle_for(client, minutes):
+    """As if the last request had been ``minutes`` ago: the session expires and was saved accordingly."""
+    session = client.session
+    session[SessionActivityMiddleware.key] = int(time.time()) - minutes * 60
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=30 - minutes))
+
+
 def test_activity_extends_the_session(client, social_worker):
     _login(client, social_worker.username, PASSWORD)
-    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+    _idle_for(client, 29)
     client.get(reverse("dashboard"))
     assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def test_the_session_is_written_at_most_once_a_minute(client, social_worker):
+    _login(client, social_worker.username, PASSWORD)
+    _idle_for(client, 0)
+    saved = Session.objects.get().expire_date
+    client.get(reverse("dashboard"))
+    assert Session.objects.get().expire_date == saved  # used again within the minute: not written
+
+    _idle_for(client, 1)
+    client.get(reverse("dashboard"))
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29, seconds=50)
 
 
 def test_logout_needs_post(client_of, social_worker):
