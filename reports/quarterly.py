@@ -22,11 +22,8 @@ FIRST_YEAR = 2000
 
 def compute_bundle(organisation, period):
     """The three reports a quarter's page and PDF show, keyed as a snapshot stores them."""
-    return {
-        REPORT: figures.compute_report(organisation, period),
-        PREVIOUS: figures.compute_report(organisation, period.previous()),
-        YEAR_TO_DATE: figures.compute_report(organisation, Period.year_to_date(period.year, period.quarter)),
-    }
+    periods = [period, period.previous(), Period.year_to_date(period.year, period.quarter)]
+    return dict(zip((REPORT, PREVIOUS, YEAR_TO_DATE), figures.compute_reports(organisation, periods), strict=True))
 
 
 def quarter_or_none(year, quarter, today=None):
