@@ -28,7 +28,7 @@ class AccessLogFilterSet(django_filters.FilterSet):
 
 
 class HistoryFilterSet(django_filters.FilterSet):
-    """Filters over pghistory's aggregated events (an unmanaged model)."""
+    """Filters over the organisation's history events (``hagen_zuhause.history.EventList``)."""
 
     since = django_filters.DateFilter(
         field_name="pgh_created_at", lookup_expr="date__gte", label=_("From"), widget=DATE_WIDGET
@@ -48,6 +48,12 @@ class HistoryFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["user"].queryset = User.objects.visible_to(user).order_by("username")
         self.filters["record_type"].extra["choices"] = tracked_models()
+
+    def filter_queryset(self, queryset):
+        """As django-filter's, for the history's ``EventList`` (which reads limit-first, not a QuerySet)."""
+        for name, value in self.form.cleaned_data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     def by_user(self, queryset, name, value):
         return queryset.filter(pgh_context__user=value.pk)

@@ -199,6 +199,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Reads open no history context: only writes are grouped per request.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 PGHISTORY_APPEND_ONLY = True
+# Event tables with pgh_created_at indexed: the history pages read the newest events first.
+PGHISTORY_BASE_MODEL = "hagen_zuhause.history.Event"
 PGHISTORY_DEFAULT_TRACKERS = (
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),

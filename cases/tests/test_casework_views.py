@@ -244,6 +244,31 @@ def test_history_shows_changes_of_the_client_and_its_records_but_not_health_note
     assert AccessLog.objects.filter(action=AccessLog.Action.VIEW, object_id=str(person.pk), detail="history").exists()
 
 
+def _history_queries(web, client, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = web.get(reverse("cases:client_history", args=[client.pk]), params)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_history_page_queries_do_not_grow_with_the_history(client_of, social_worker, team_lead, person):
+    web = client_of(social_worker)
+    make_contact(person, social_worker, note="Erster Kontakt")
+    few, _response = _history_queries(web, person)
+
+    for number in range(60):
+        make_contact(person, team_lead, note=f"Kontakt {number}")
+    make_task(person, team_lead)
+    client_update(client=person, actor=team_lead, phone="02331 555")
+    many, first = _history_queries(web, person)
+    second_page, second = _history_queries(web, person, page=2)
+
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 64 - 50  # client, first contact, 60 contacts, task, phone change
+    assert many == few == second_page
+    assert many <= 15
+
+
 # --- Cases ----------------------------------------------------------------------------------
 
 

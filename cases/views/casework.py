@@ -22,7 +22,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
-from pghistory.models import Events
 
 from cases import deadlines
 from cases.codes import ContactTopic
@@ -343,7 +342,9 @@ def _prepare_event(event, users_by_id):
 def client_history(request, pk):
     """Every change to the client and the records about them, newest first."""
     client = _visible_client(request, pk)
-    events = Events.objects.references(client).order_by("-pgh_created_at", "-pgh_slug")
+    # Read limit-first: the page's fifty events and their diffs, not the client's whole history. The
+    # count stays exact; it reads the keys of this client's events only.
+    events = history.events_referencing(client)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     events = list(page.object_list)
     users_by_id = {user.pk: user for user in User.objects.filter(pk__in=_user_ids_in(events))}

@@ -72,6 +72,7 @@ def test_page_queries_do_not_grow_with_rows(client_of, team_lead, admin_staff, o
         (admin_staff, "/"),
         (team_lead, reverse("audit:access")),
         (team_lead, reverse("audit:history")),
+        (team_lead, reverse("audit:history") + "?record_type=hagen_zuhause.User&since=2020-01-01"),
     ]
     _add_rows(organisation, 0, 1, worker=team_lead)
     few = [_queries(client_of(user), url) for user, url in pages]
