@@ -9,6 +9,7 @@ and is made once with ``seed_demo --clients N``; later runs reuse it.
 """
 
 import argparse
+import gc
 import os
 import platform
 import resource
@@ -246,7 +247,7 @@ HOW_IT_STAYS_FAST = """
   (`cases/views/pagination.py`); the board keeps 50 cards per column in SQL.
 * **Matching** turns the hard rules (rooms, KdU limit, barrier-free need, floor, districts, WBS) into
   query conditions, ranks the remaining households from the few columns the score needs and shows
-  pages of 50; the reasons are assessed in Python for the shown page only.
+  pages of 25; the reasons are assessed in Python for the shown page only.
 * **Report figures** are grouped in the database: persons with contact in two grouped queries per period,
   the contacts of all three columns in one pass over a covering index, age bands compared with dates
   computed once. The report page answers first and loads its figures as a fragment; a finalised
@@ -353,6 +354,9 @@ def main():
     import scenario
 
     data = scenario.prepare(args.clients, args.seed)
+    # As the gunicorn workers do after start (gunicorn.conf.py): what is loaded by now stays out of
+    # the garbage collector's full passes.
+    gc.freeze()
     bench = Bench(args.requests)
     print(f"Pages ({args.requests} requests each):")
     for label, user, page_url, params in scenario.pages(data):

@@ -69,8 +69,9 @@ OPEN_STATUSES = (OfferStatus.AVAILABLE, OfferStatus.RESERVED)
 #: Household sizes shown in an offer's KdU table.
 KDU_SIZES = range(1, 7)
 
-#: Suggestions drawn on one page; the others are counted and reached page by page.
-PAGE_SIZE = 50
+#: Suggestions drawn on one page; the others are counted and reached page by page. Each card lists
+#: its reasons, so a page of 25 stays quick to read and to draw.
+PAGE_SIZE = 25
 
 # Points of the ranking; a ? costs one point.
 POINTS_KDU = 2
