@@ -244,7 +244,7 @@ HOW_IT_STAYS_FAST = """
 * **Lists walk an index and stop after a page.** Visibility through a client is a condition on the client
   row, so task, contact and placement lists read their index in order and stop after the rows shown.
   The client and task lists count exactly up to 1,000 and 500 rows and otherwise say "more than"
-  (`cases/views/pagination.py`); the board keeps 50 cards per column in SQL.
+  (`hagen_zuhause/pagination.py`); the board keeps 50 cards per column in SQL.
 * **Matching** turns the hard rules (rooms, KdU limit, barrier-free need, floor, districts, WBS) into
   query conditions, ranks the remaining households from the few columns the score needs and shows
   pages of 25; the reasons are assessed in Python for the shown page only.

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
 from cases.models import Case, Contact, Task
-from cases.views.pagination import LimitedCountPaginator
 from hagen_zuhause import history
 from hagen_zuhause.filters import AccessLogFilterSet, HistoryFilterSet
 from hagen_zuhause.models import AccessLog, User, UserGroup
+from hagen_zuhause.pagination import LimitedCountPaginator
 from hagen_zuhause.roles import Role
 
 

@@ -50,10 +50,10 @@ from cases.services import cases as case_services
 from cases.services import casework as services
 from cases.services import notices as notice_services
 from cases.views.clients import person_context
-from cases.views.pagination import LimitedCountPaginator
 from hagen_zuhause import history
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.models import AccessLog, User
+from hagen_zuhause.pagination import LimitedCountPaginator
 from hagen_zuhause.roles import Role
 
 CONTACTS_PER_PAGE = 50

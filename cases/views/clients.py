@@ -43,9 +43,9 @@ from cases.forms.clients import (
 from cases.models import Case, Client, ClientLink, Consent, DuplicateDecision, NameKey, TargetGroupMembership, Task
 from cases.names import name_key
 from cases.services import clients as services
-from cases.views.pagination import LimitedCountPaginator
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.models import AccessLog, User
+from hagen_zuhause.pagination import LimitedCountPaginator
 
 #: Session key of the one-time intake tokens: token → None (form open) or the pk of the saved client.
 INTAKE_TOKENS = "intake_tokens"

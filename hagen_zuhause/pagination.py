@@ -1,4 +1,4 @@
-"""Paging of long lists (clients, tasks) that counts only as far as people need to know.
+"""Paging of long lists (clients, tasks, the change history) that counts only as far as people need to know.
 
 At 100,000 clients, counting every row the user may see cost more than reading the page itself: the
 database had to look at each visible client (or each open task and its client's visibility) to say
