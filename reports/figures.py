@@ -70,6 +70,25 @@ def _group_counts(queryset, field):
     return dict(queryset.order_by().values_list(field).annotate(n=Count("*")).values_list(field, "n"))
 
 
+def _rows_in_periods(queryset, date_field, periods, fields, sum_field=None):
+    """For each period, ``(values of fields, records, sum of sum_field)`` of the records whose ``date_field``
+    falls into it: one query over the days from the first period's start to the last one's end."""
+    first, last = min(period.start for period in periods), max(period.end for period in periods)
+    aggregates = {}
+    for number, period in enumerate(periods):
+        within = Q(**{f"{date_field}__range": (period.start, period.end)})
+        aggregates[f"n_{number}"] = Count("pk", filter=within)
+        if sum_field:
+            aggregates[f"sum_{number}"] = Sum(sum_field, filter=within)
+    rows = list(
+        queryset.filter(**{f"{date_field}__range": (first, last)}).order_by().values(*fields).annotate(**aggregates)
+    )
+    return [
+        [(tuple(row[field] for field in fields), row[f"n_{number}"], row.get(f"sum_{number}") or 0) for row in rows]
+        for number in range(len(periods))
+    ]
+
+
 def _membership_overlaps(period, group):
     return TargetGroupMembership.objects.filter(client=OuterRef("pk"), group=group).overlapping(
         period.start, period.end
@@ -204,8 +223,17 @@ def new_case_records(organisation, period):
 
 
 def new_cases(organisation, period):
-    by_type = _complete(CASE_TYPES, _group_counts(new_case_records(organisation, period), "case_type"))
-    return {"total": sum(by_type.values()), "by_type": by_type}
+    return new_cases_in_periods(organisation, [period])[0]
+
+
+def new_cases_in_periods(organisation, periods):
+    """Cases opened in each period by type (one query for all periods)."""
+    cases = CaseModel.objects.filter(client__organisation=organisation)
+    results = []
+    for rows in _rows_in_periods(cases, "opened_on", periods, ["case_type"]):
+        by_type = _complete(CASE_TYPES, {case_type: n for (case_type,), n, _sum in rows})
+        results.append({"total": sum(by_type.values()), "by_type": by_type})
+    return results
 
 
 def prevention_records(organisation, period):
@@ -222,26 +250,33 @@ def _household_members():
 
 
 def prevention(organisation, period):
-    """Closed prevention cases by outcome, and the persons of the households kept in their homes (one query)."""
-    rows = (
-        prevention_records(organisation, period)
-        .annotate(members=_household_members())
-        .order_by()
-        .values_list("outcome")
-        .annotate(cases=Count("*"), members=Sum("members"))
-    )
-    by_outcome, households, members = Counter(), 0, 0
-    for outcome, cases, outcome_members in rows:
-        by_outcome[outcome] += cases
-        if outcome in SECURED:
-            households += cases
-            members += outcome_members or 0
-    by_outcome = _complete(PREVENTION_OUTCOMES, by_outcome)
-    return {
-        "total": sum(by_outcome.values()),
-        "by_outcome": by_outcome,
-        "housing_secured": {"total": households + members, "households": households, "persons": households + members},
-    }
+    return prevention_in_periods(organisation, [period])[0]
+
+
+def prevention_in_periods(organisation, periods):
+    """Prevention cases closed in each period by outcome, and the persons of the households kept in their
+    homes (one query for all periods)."""
+    closed = CaseModel.objects.filter(client__organisation=organisation, case_type=codes.CaseType.PREVENTION)
+    results = []
+    for rows in _rows_in_periods(
+        closed.annotate(members=_household_members()), "closed_on", periods, ["outcome"], "members"
+    ):
+        by_outcome, households, members = Counter(), 0, 0
+        for (outcome,), cases, outcome_members in rows:
+            by_outcome[outcome] += cases
+            if outcome in SECURED:
+                households += cases
+                members += outcome_members
+        by_outcome = _complete(PREVENTION_OUTCOMES, by_outcome)
+        persons = households + members
+        results.append(
+            {
+                "total": sum(by_outcome.values()),
+                "by_outcome": by_outcome,
+                "housing_secured": {"total": persons, "households": households, "persons": persons},
+            }
+        )
+    return results
 
 
 # --- Placements ---------------------------------------------------------------------------
@@ -418,20 +453,27 @@ def referral_records(organisation, period):
 
 
 def referrals(organisation, period):
-    """Referrals made in the period by the partner's kind and by outcome (one query)."""
-    rows = (
-        referral_records(organisation, period).order_by().values_list("partner__kind", "outcome").annotate(n=Count("*"))
-    )
-    by_kind, by_outcome = Counter(), Counter()
-    for kind, outcome, n in rows:
-        by_kind[kind] += n
-        by_outcome[outcome or "open"] += n
-    by_kind = _complete(PARTNER_KINDS, by_kind)
-    return {
-        "total": sum(by_kind.values()),
-        "by_partner_kind": by_kind,
-        "by_outcome": _complete(REFERRAL_OUTCOMES, by_outcome),
-    }
+    return referrals_in_periods(organisation, [period])[0]
+
+
+def referrals_in_periods(organisation, periods):
+    """Referrals made in each period by the partner's kind and by outcome (one query for all periods)."""
+    made = Referral.objects.filter(client__organisation=organisation)
+    results = []
+    for rows in _rows_in_periods(made, "referred_on", periods, ["partner__kind", "outcome"]):
+        by_kind, by_outcome = Counter(), Counter()
+        for (kind, outcome), n, _sum in rows:
+            by_kind[kind] += n
+            by_outcome[outcome or "open"] += n
+        by_kind = _complete(PARTNER_KINDS, by_kind)
+        results.append(
+            {
+                "total": sum(by_kind.values()),
+                "by_partner_kind": by_kind,
+                "by_outcome": _complete(REFERRAL_OUTCOMES, by_outcome),
+            }
+        )
+    return results
 
 
 # --- The whole report ---------------------------------------------------------------------
@@ -466,7 +508,12 @@ def compute_reports(organisation, periods):
     reports = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = %s", [REPORT_WORK_MEM])
-        shared = {"contacts": contacts_in_periods(organisation, periods)}
+        shared = {
+            "contacts": contacts_in_periods(organisation, periods),
+            "new_cases": new_cases_in_periods(organisation, periods),
+            "prevention": prevention_in_periods(organisation, periods),
+            "referrals": referrals_in_periods(organisation, periods),
+        }
         for number, period in enumerate(periods):
             report = {"period": period.as_json()}
             for key, compute in FIGURES.items():
