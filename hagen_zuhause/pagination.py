@@ -48,3 +48,13 @@ class LimitedCountPaginator(Paginator):
     def counted_up_to_label(self):
         """The bound of "more than …", grouped the way the user's language writes numbers (1.000)."""
         return number_format(self.counted_up_to, force_grouping=True)
+
+
+class LimitedCountMixin:
+    """For a ListView: its pages counted by :class:`LimitedCountPaginator` up to ``count_limit`` rows."""
+
+    paginator_class = LimitedCountPaginator
+    count_limit = 1000
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_limit=self.count_limit, **kwargs)

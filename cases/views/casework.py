@@ -53,7 +53,7 @@ from cases.views.clients import person_context
 from hagen_zuhause import history
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.models import AccessLog, User
-from hagen_zuhause.pagination import LimitedCountPaginator
+from hagen_zuhause.pagination import LimitedCountMixin
 from hagen_zuhause.roles import Role
 
 CONTACTS_PER_PAGE = 50
@@ -504,19 +504,15 @@ def contact_edit(request, pk):
 # --- Tasks --------------------------------------------------------------------------------
 
 
-class TaskListView(PermissionRequiredMixin, ListView):
+class TaskListView(LimitedCountMixin, PermissionRequiredMixin, ListView):
     """My open follow-ups, overdue first; the team lead can switch to the whole team's."""
 
     permission_required = "cases.view_task"
     template_name = "cases/task_list.html"
     paginate_by = 50
-    paginator_class = LimitedCountPaginator
     #: Ten pages are counted exactly. Counting further made PostgreSQL switch from reading each task's
     #: client by its key to hashing every client of the organisation (at 100,000 clients: 5 ms → 65 ms).
     count_limit = 500
-
-    def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(*args, count_limit=self.count_limit, **kwargs)
 
     def may_see_team(self):
         return self.request.user.role == Role.TEAM_LEAD

@@ -45,7 +45,7 @@ from cases.names import name_key
 from cases.services import clients as services
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.models import AccessLog, User
-from hagen_zuhause.pagination import LimitedCountPaginator
+from hagen_zuhause.pagination import LimitedCountMixin
 
 #: Session key of the one-time intake tokens: token → None (form open) or the pk of the saved client.
 INTAKE_TOKENS = "intake_tokens"
@@ -65,14 +65,13 @@ def german_name_order():
 # --- List --------------------------------------------------------------------------------
 
 
-class ClientListView(PermissionRequiredMixin, ListView):
+class ClientListView(LimitedCountMixin, PermissionRequiredMixin, ListView):
     """All clients the user may see, searchable (names, other spellings, case numbers) and filterable."""
 
     permission_required = "cases.view_client"
     template_name = "cases/client_list.html"
     context_object_name = "clients"
     paginate_by = 25
-    paginator_class = LimitedCountPaginator
     #: "More than 1,000 clients found" beyond this: counting all 100,000 cost more than the page itself.
     count_limit = 1000
 
@@ -96,9 +95,6 @@ class ClientListView(PermissionRequiredMixin, ListView):
             .prefetch_related(Prefetch("assigned_workers", queryset=User.objects.order_by("last_name", "first_name")))
             .order_by(*ordering)
         )
-
-    def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(*args, count_limit=self.count_limit, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
