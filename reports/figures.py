@@ -7,6 +7,7 @@ querysets behind the figures, for the drill-down (which then narrows them with `
 """
 
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -140,44 +141,103 @@ def persons_with_contact_records(organisation, period):
 
 
 def persons_with_contact(organisation, period):
-    """All breakdowns in two grouped queries, however many clients had contact.
+    return persons_with_contact_in_periods(organisation, [period])[0]
 
-    Each person's gender, age band and nationality group are computed once per person and grouped
-    (a few dozen groups come back, not one row per person); the target groups are counted from the
-    memberships that overlap the period, each person once per group.
+
+_PERSONS_SQL = """
+WITH contacted AS MATERIALIZED (
+    SELECT contact.client_id, {marks}
+    FROM {contacts} contact
+    WHERE contact.date BETWEEN %s AND %s
+    GROUP BY contact.client_id
+),
+persons AS MATERIALIZED (
+    SELECT person.*, {in_columns}
+    FROM ({people}) person
+    JOIN contacted ON contacted.client_id = person.pk
+)
+SELECT 'person', gender, nationality_group, {bands}, {person_counts}
+FROM persons
+GROUP BY gender, nationality_group, {bands}
+UNION ALL
+SELECT 'group', membership."group", NULL, {no_bands}, {group_counts}
+FROM persons
+JOIN {memberships} membership ON membership.client_id = persons.pk
+WHERE membership.start <= %s AND (membership."end" IS NULL OR membership."end" >= %s)
+GROUP BY GROUPING SETS ((membership."group"), ())
+"""
+
+
+def persons_with_contact_in_periods(organisation, periods):
+    """The persons-with-contact figure of each period, from one statement however many clients had contact.
+
+    One pass over the contacts from the first period's start to the last one's end marks each person
+    with the periods in which they had contact (the report's columns overlap: the year to date holds
+    the quarter). The marked persons are grouped by gender, nationality group and each period's age
+    band — the same expressions the drill-down filters with — so a few hundred rows come back, not
+    one per person; the target groups are counted from the memberships that overlap each period, each
+    person once per group (the row without a group counts the persons in any group).
     """
-    band, born_on = _age_band(period.end)
-    groups = (
-        persons_with_contact_records(organisation, period)
+    first, last = min(period.start for period in periods), max(period.end for period in periods)
+    numbers = range(len(periods))
+    born_on = _age_band(last)[1]
+    people = (
+        Client.objects.all_of_organisation(organisation)
         .annotate(born_on=born_on)
-        .annotate(age_band=band, nationality_group=_nationality_group())
+        .annotate(
+            nationality_group=_nationality_group(),
+            **{f"band_{number}": _age_band(periods[number].end)[0] for number in numbers},
+        )
         .order_by()
-        .values_list("gender", "age_band", "nationality_group")
-        .annotate(n=Count("pk"))
+        .values("pk", "gender", "nationality_group", *(f"band_{number}" for number in numbers))
     )
-    total = 0
-    by_gender, by_age_band, by_nationality = Counter(), Counter(), Counter()
-    for gender, age_band, nationality_group, n in groups:
-        total += n
-        by_gender[gender] += n
-        by_age_band[age_band] += n
-        by_nationality[nationality_group] += n
-    memberships = TargetGroupMembership.objects.overlapping(period.start, period.end).filter(
-        client__in=persons_with_contact_records(organisation, period).values("pk")
+    people_sql, people_params = people.query.sql_with_params()
+    overlaps = 'membership.start <= %s AND (membership."end" IS NULL OR membership."end" >= %s)'
+    sql = _PERSONS_SQL.format(
+        marks=", ".join(f"bool_or(contact.date BETWEEN %s AND %s) AS in_{number}" for number in numbers),
+        contacts=connection.ops.quote_name(Contact._meta.db_table),
+        in_columns=", ".join(f"contacted.in_{number}" for number in numbers),
+        people=people_sql,
+        bands=", ".join(f"band_{number}" for number in numbers),
+        person_counts=", ".join(f"count(*) FILTER (WHERE in_{number})" for number in numbers),
+        no_bands=", ".join("NULL" for _ in numbers),
+        group_counts=", ".join(f"count(DISTINCT persons.pk) FILTER (WHERE in_{n} AND {overlaps})" for n in numbers),
+        memberships=connection.ops.quote_name(TargetGroupMembership._meta.db_table),
     )
-    in_groups = memberships.aggregate(
-        any=Count("client", distinct=True),
-        **{group: Count("client", distinct=True, filter=Q(group=group)) for group in TARGET_GROUPS},
-    )
-    by_target_group = {group: in_groups[group] for group in TARGET_GROUPS}
-    by_target_group["none"] = total - in_groups["any"]
-    return {
-        "total": total,
-        "by_gender": _complete(GENDERS, by_gender),
-        "by_target_group": by_target_group,
-        "by_age_band": _complete(AGE_BANDS, by_age_band),
-        "by_nationality_group": _complete(NATIONALITY_GROUPS, by_nationality),
-    }
+    params = [day for period in periods for day in (period.start, period.end)]
+    params += [first, last, *people_params]
+    params += [day for period in periods for day in (period.end, period.start)]
+    params += [last, first]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+
+    results = []
+    for number in numbers:
+        total = 0
+        by_gender, by_age_band, by_nationality = Counter(), Counter(), Counter()
+        in_groups = Counter()
+        for kind, code, nationality_group, *rest in rows:
+            n = rest[len(periods) + number]
+            if kind == "group":
+                in_groups[code or "any"] += n
+                continue
+            total += n
+            by_gender[code] += n
+            by_age_band[rest[number]] += n
+            by_nationality[nationality_group] += n
+        by_target_group = {group: in_groups[group] for group in TARGET_GROUPS}
+        by_target_group["none"] = total - in_groups["any"]
+        results.append(
+            {
+                "total": total,
+                "by_gender": _complete(GENDERS, by_gender),
+                "by_target_group": by_target_group,
+                "by_age_band": _complete(AGE_BANDS, by_age_band),
+                "by_nationality_group": _complete(NATIONALITY_GROUPS, by_nationality),
+            }
+        )
+    return results
 
 
 def contact_records(organisation, period):
@@ -491,12 +551,30 @@ def compute_report(organisation, period):
 REPORT_WORK_MEM = "64MB"
 
 
+@contextmanager
+def counting():
+    """A transaction for counting a report: one snapshot of the data, and memory for the sorts and hashes."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = %s", [REPORT_WORK_MEM])
+        yield
+
+
+def placements_in_periods(organisation, periods):
+    """The households moved in during each period and their persons, from one query."""
+    placed = Placement.objects.filter(organisation=organisation, step=PlacementStep.MOVED_IN)
+    results = []
+    for rows in _rows_in_periods(placed, "moved_in_on", periods, [], sum_field="household_size"):
+        households = sum(n for _, n, _ in rows)
+        results.append({"households": households, "persons": sum(persons for _, _, persons in rows)})
+    return results
+
+
 def compute_reports(organisation, periods):
     """The reports of several periods (figures shared between them are counted in one pass)."""
     reports = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = %s", [REPORT_WORK_MEM])
+    with counting():
         shared = {
+            "persons_with_contact": persons_with_contact_in_periods(organisation, periods),
             "contacts": contacts_in_periods(organisation, periods),
             "new_cases": new_cases_in_periods(organisation, periods),
             "prevention": prevention_in_periods(organisation, periods),

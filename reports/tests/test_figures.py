@@ -69,6 +69,28 @@ def test_persons_with_contact(people, organisation):
     assert figure["by_nationality_group"] == {"germany": 1, "eu2": 2, "other_eu": 1, "non_eu": 1, "unknown": 0}
 
 
+def test_persons_with_contact_of_several_periods_counts_each_period_on_its_own(people, organisation):
+    """The report's columns overlap and leave gaps: one statement must keep each column to its own days,
+    its own age day and the memberships that overlap it."""
+    year, q3, q1_2027 = Period(2026, None, date(2026, 1, 1), Q4.end), Q4.previous(), Period.quarter_of(2027, 1)
+    columns = figures.persons_with_contact_in_periods(organisation, [Q4, q3, year, q1_2027])
+    assert columns[0] == figures.persons_with_contact(organisation, Q4)
+    assert columns[0]["total"] == 5
+    assert columns[1]["total"] == 1  # c, on the day before Q4
+    assert columns[1]["by_gender"]["male"] == 1
+    assert columns[1]["by_target_group"] == {"seniors": 0, "mental_health": 0, "women": 0, "eu2": 0, "none": 1}
+    assert columns[2]["total"] == 6  # everyone of Q4 and c; d only in 2027, elsewhere in another organisation
+    assert columns[2]["by_target_group"] == {"seniors": 1, "mental_health": 0, "women": 1, "eu2": 1, "none": 4}
+    assert columns[3]["total"] == 1  # d
+    # f joins the mental-health group on 1 January 2027 but had contact only in 2026.
+    assert columns[3]["by_target_group"] == {"seniors": 0, "mental_health": 0, "women": 0, "eu2": 0, "none": 1}
+    # The year ends with Q4: b turned 18 on its last day; c and f have no birth date.
+    assert columns[2]["by_age_band"] == {**columns[0]["by_age_band"], "unknown": 2}
+    assert [column["total"] for column in columns] == [
+        figures.persons_with_contact(organisation, period)["total"] for period in (Q4, q3, year, q1_2027)
+    ]
+
+
 def _full_years(born, day):
     """Age in full years as the law counts it: one more year from the birthday on (29.02.: from 01.03.)."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
