@@ -248,9 +248,10 @@ HOW_IT_STAYS_FAST = """
 * **Matching** turns the hard rules (rooms, KdU limit, barrier-free need, floor, districts, WBS) into
   query conditions, ranks the remaining households from the few columns the score needs and shows
   pages of 25; the reasons are assessed in Python for the shown page only.
-* **Report figures** are grouped in the database: persons with contact in two grouped queries per period,
-  the contacts of all three columns in one pass over a covering index, age bands compared with dates
-  computed once. The report page answers first and loads its figures as a fragment; a finalised
+* **Report figures** are grouped in the database, one pass for all three columns of the report: the
+  persons with contact (with their breakdowns and target groups) in one statement, the contacts, new
+  cases, prevention and referrals in one query each over covering indexes, age bands compared with
+  dates computed once. The report page answers first and loads its figures as a fragment; a finalised
   quarter shows its frozen figures at once.
 * **PostgreSQL's JIT is off** for the app's connections: it compiled for about a second before report
   queries that then ran in a fraction of that.

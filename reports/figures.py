@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce
 
 from cases import codes
 from cases.countries import EU2, EU27, UNKNOWN
@@ -44,6 +44,7 @@ from housing.models import (
     SeniorFlatPlace,
     SeniorFlatResidency,
 )
+from housing.occupancy import senior_flat_figures
 from housing.services import add_months
 from reports.periods import Period
 
@@ -435,38 +436,18 @@ def agreements(organisation, period):
 
 
 def senior_flat(organisation, period):
-    places = SeniorFlatPlace.objects.filter(flat__organisation=organisation)
-    residencies = SeniorFlatResidency.objects.filter(place__flat__organisation=organisation)
-    places_on_end = places.existing_on(period.end).count()
-    occupied_on_end = residencies.current(period.end).count()
-    place_days = _days_within(places, "created_on", "closed_on", period)
-    occupied_days = _days_within(residencies, "move_in", "move_out", period)
-    rate = round(occupied_days / place_days, 4) if place_days else 0.0
+    """Places and occupancy: the senior flat page's figures (housing.occupancy), in one query."""
+    flat = senior_flat_figures(organisation, period.start, period.end)
+    rate = round(flat.occupied_place_days / flat.place_days, 4) if flat.place_days else 0.0
     return {
-        "total": places_on_end,
-        "places": places_on_end,
+        "total": flat.places,
+        "places": flat.places,
         "goal": SENIOR_FLAT_PLACE_GOAL,
-        "occupied": occupied_on_end,
+        "occupied": flat.occupied,
         "occupancy_rate": rate,
-        "place_days": place_days,
-        "occupied_days": occupied_days,
+        "place_days": flat.place_days,
+        "occupied_days": flat.occupied_place_days,
     }
-
-
-def _days_within(queryset, start_field, end_field, period):
-    """Sum of the days of each row's [start, end] interval that fall into the period (in SQL)."""
-    start = Greatest(F(start_field), Value(period.start, output_field=DateField()))
-    end = Least(
-        Coalesce(F(end_field), Value(period.end, output_field=DateField())),
-        Value(period.end, output_field=DateField()),
-    )
-    overlapping = queryset.filter(**{f"{start_field}__lte": period.end}).exclude(**{f"{end_field}__lt": period.start})
-    total = overlapping.annotate(span=end - start).aggregate(days=Sum("span"))["days"]
-    if total is None:
-        return 0
-    # date - date is a number of days in PostgreSQL; Django reads it as a duration.
-    days = total.days if isinstance(total, timedelta) else int(total)
-    return days + overlapping.count()
 
 
 def group_offer_records(organisation, period):
@@ -561,12 +542,14 @@ def counting():
 
 def placements_in_periods(organisation, periods):
     """The households moved in during each period and their persons, from one query."""
-    placed = Placement.objects.filter(organisation=organisation, step=PlacementStep.MOVED_IN)
-    results = []
-    for rows in _rows_in_periods(placed, "moved_in_on", periods, [], sum_field="household_size"):
-        households = sum(n for _, n, _ in rows)
-        results.append({"households": households, "persons": sum(persons for _, _, persons in rows)})
-    return results
+    aggregates = {}
+    for number, period in enumerate(periods):
+        within = Q(moved_in_on__range=(period.start, period.end))
+        aggregates[f"households_{number}"] = Count("pk", filter=within)
+        aggregates[f"persons_{number}"] = Coalesce(Sum("household_size", filter=within), 0)
+    first, last = min(period.start for period in periods), max(period.end for period in periods)
+    row = placement_records(organisation, Period(None, None, first, last)).aggregate(**aggregates)
+    return [{"households": row[f"households_{n}"], "persons": row[f"persons_{n}"]} for n in range(len(periods))]
 
 
 def compute_reports(organisation, periods):

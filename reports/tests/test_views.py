@@ -163,7 +163,7 @@ def test_figure_queries_do_not_grow_with_the_rows(social_worker, client_of, coun
     assert row(response.content.decode(), "Personen mit mindestens einem Kontakt")[1] == str(count)
     # Three reports (quarter, previous quarter, year to date) of a fixed number of queries each in one
     # savepoint with its work_mem, plus session, user, permissions and the snapshot: the same for 1 and 50 clients.
-    assert len(queries) == 47, [query["sql"][:120] for query in queries.captured_queries]
+    assert len(queries) == 38, [query["sql"][:120] for query in queries.captured_queries]
 
 
 # --- The lists behind the numbers -------------------------------------------------------
