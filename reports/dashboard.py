@@ -8,7 +8,7 @@ person. A constant number of queries, whatever the amount of data.
 from datetime import timedelta
 
 from cooperation.models import Agreement, AgreementStatus
-from housing.models import SENIOR_FLAT_PLACE_GOAL
+from housing.occupancy import senior_flat_figures
 from reports import figures
 from reports.periods import Period
 
@@ -27,13 +27,12 @@ def _same_point(previous, current, day):
     return Period(previous.year, previous.quarter, previous.start, end)
 
 
-def _counts(organisation, periods):
-    """The quarter's headline figures for each period; one query per figure for all periods, except the
-    persons: their totals alone are counted faster one period at a time than with the report's breakdown."""
+def _counts(organisation, periods, placed):
+    """The headline figures for each period; one query per figure for all periods, except the persons:
+    their totals alone are counted faster one period at a time than with the report's breakdown."""
     persons = [figures.persons_with_contact_records(organisation, period).count() for period in periods]
     contacts = figures.contacts_in_periods(organisation, periods)
     new_cases = figures.new_cases_in_periods(organisation, periods)
-    placed = figures.placements_in_periods(organisation, periods)
     return [
         {
             "persons_with_contact": persons[number],
@@ -62,16 +61,14 @@ def team_lead_panel(organisation, today):
     so_far = _so_far(current, today)
     year = Period(today.year, None, current.start.replace(month=1), today)
     with figures.counting():
-        now, same_point, full = _counts(organisation, [so_far, _same_point(previous, current, today), previous])
+        periods = [so_far, _same_point(previous, current, today), previous]
+        *placed, in_year = figures.placements_in_periods(organisation, [*periods, year])
+        now, same_point, full = _counts(organisation, periods, placed)
         secured = figures.prevention_in_periods(organisation, [year])[0]["housing_secured"]
-        placed = figures.placements_in_periods(organisation, [year])[0]
     quarter = {
         key: {"now": now[key], "previous_same_point": same_point[key], "previous_total": full[key]} for key in now
     }
-
-    on_today = Period(today.year, None, today, today)
-    places = figures.senior_flat_place_records(organisation, on_today).count()
-    occupied = figures.senior_flat_resident_records(organisation, on_today).count()
+    flat = senior_flat_figures(organisation, today, today)
 
     due = (
         Agreement.objects.all_of_organisation(organisation)
@@ -92,9 +89,9 @@ def team_lead_panel(organisation, today):
         "year_to_date": {
             "period": year,
             "homelessness_prevented_persons": secured["persons"],
-            "placements_households": placed["households"],
-            "placements_persons": placed["persons"],
+            "placements_households": in_year["households"],
+            "placements_persons": in_year["persons"],
         },
-        "senior_flat": {"places": places, "goal": SENIOR_FLAT_PLACE_GOAL, "occupied": occupied},
+        "senior_flat": {"places": flat.places, "goal": flat.goal, "occupied": flat.occupied},
         "agreements_due": list(due),
     }
