@@ -181,7 +181,7 @@ def persons_with_contact_in_periods(organisation, periods):
     """
     first, last = min(period.start for period in periods), max(period.end for period in periods)
     numbers = range(len(periods))
-    born_on = _age_band(last)[1]
+    born_on = _age_band(last)[1]  # the same birth day for every period's band
     people = (
         Client.objects.all_of_organisation(organisation)
         .annotate(born_on=born_on)
@@ -218,14 +218,14 @@ def persons_with_contact_in_periods(organisation, periods):
         total = 0
         by_gender, by_age_band, by_nationality = Counter(), Counter(), Counter()
         in_groups = Counter()
-        for kind, code, nationality_group, *rest in rows:
-            n = rest[len(periods) + number]
+        for kind, code, nationality_group, *bands_and_counts in rows:
+            band, n = bands_and_counts[number], bands_and_counts[len(periods) + number]
             if kind == "group":
-                in_groups[code or "any"] += n
+                in_groups[code or "any"] += n  # the grouping set () has no group: persons in any group
                 continue
             total += n
             by_gender[code] += n
-            by_age_band[rest[number]] += n
+            by_age_band[band] += n
             by_nationality[nationality_group] += n
         by_target_group = {group: in_groups[group] for group in TARGET_GROUPS}
         by_target_group["none"] = total - in_groups["any"]
