@@ -2,6 +2,7 @@
 
 import pghistory
 import pgtrigger
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -170,5 +171,18 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["organisation", "-at"], name="accesslog_org_at")]
         permissions = [("view_audit", _("Can read the change history and the access log"))]
 
+    #: Record types that are not models: what the log shows for them.
+    OTHER_TYPES = {"reports.federal_statistic": _("Federal statistic")}
+
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_type} {self.object_id}"
+
+    @property
+    def object_type_label(self):
+        """The record type in words ("Klient*in" for ``cases.client``), or as stored when unknown."""
+        if self.object_type in self.OTHER_TYPES:
+            return self.OTHER_TYPES[self.object_type]
+        try:
+            return apps.get_model(self.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return self.object_type

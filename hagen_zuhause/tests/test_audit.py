@@ -130,6 +130,18 @@ def test_access_log_page_and_filters(client_of, team_lead, social_worker, outsid
     assert client.get(reverse("audit:access"), {"user": outsider.pk}).status_code == 200
 
 
+def test_access_log_names_the_record_type_in_words(client_of, team_lead, social_worker, rf):
+    request = rf.get("/")
+    request.user = team_lead
+    log_access(request, AccessLog.Action.VIEW, object_type="cases.client", object_id="4711")
+    log_access(request, AccessLog.Action.DOWNLOAD, object_type="reports.federal_statistic", object_id="2027")
+    text = client_of(team_lead).get(reverse("audit:access")).content.decode()
+    assert "Klient*in 4711" in text
+    assert "Bundesstatistik 2027" in text
+    assert "cases.client" not in text
+    assert AccessLog(object_type="old.gone").object_type_label == "old.gone"  # a type no longer known: as stored
+
+
 def test_user_filter_offers_only_own_colleagues(client_of, team_lead, outsider):
     text = client_of(team_lead).get(reverse("audit:access")).content.decode()
     assert "o.dortmund" not in text
