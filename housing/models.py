@@ -7,6 +7,7 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -578,6 +579,27 @@ class SeniorFlatPlace(models.Model):
 
     def __str__(self):
         return f"{self.flat} – {self.label}"
+
+    def clean(self):
+        """A place cannot end while someone still lives in it, nor begin after someone moved in."""
+        super().clean()
+        if self.pk is None:
+            return
+        residencies = SeniorFlatResidency.objects.filter(place=self.pk)
+        errors = {}
+        if (
+            self.closed_on is not None
+            and residencies.filter(Q(move_out__isnull=True) | Q(move_out__gt=self.closed_on)).exists()
+        ):
+            errors["closed_on"] = _(
+                "Someone lives in this place after %(date)s. Record the move-out in the senior flat first."
+            ) % {"date": self.closed_on.strftime("%d.%m.%Y")}
+        if self.created_on is not None and residencies.filter(move_in__lt=self.created_on).exists():
+            errors["created_on"] = _("Someone moved into this place before %(date)s.") % {
+                "date": self.created_on.strftime("%d.%m.%Y")
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class ResidencyQuerySet(ClientRelatedQuerySet):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from cases.codes import CaseType, Outcome
 from cases.models import Case
 from cases.tests.factories import make_client
-from housing.admin_senior_flat import SeniorFlatAdmin
+from housing.admin_senior_flat import SeniorFlatAdmin, SeniorFlatPlaceInline
 from housing.demo_senior_flat import DEMO_FLAT_NAME, ensure_demo_senior_flat
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
 from housing.occupancy import quarter_start, senior_flat_figures
@@ -379,6 +379,47 @@ def test_the_admin_shows_and_saves_flats_of_the_own_organisation_only(admin_staf
     new = SeniorFlat(name="Senioren-WG Haspe", organisation=outsider.organisation)
     model_admin.save_model(request, new, form=None, change=False)
     assert new.organisation == admin_staff.organisation
+
+
+def _place_forms(admin_staff, flat, **changes):
+    """The admin's place rows of the flat as posted, with ``changes`` to the first place (Zimmer 1)."""
+    request = RequestFactory().post("/admin/")
+    request.user = admin_staff
+    formset_class = SeniorFlatPlaceInline(SeniorFlat, AdminSite()).get_formset(request, flat)
+    places = list(flat.places.order_by("label"))
+    prefix = formset_class.get_default_prefix()
+    data = {f"{prefix}-TOTAL_FORMS": str(len(places)), f"{prefix}-INITIAL_FORMS": str(len(places))}
+    for number, place in enumerate(places):
+        row = {"id": place.pk, "flat": flat.pk, "label": place.label, "created_on": place.created_on, "closed_on": ""}
+        if number == 0:
+            row.update(changes)
+        data.update({f"{prefix}-{number}-{key}": value for key, value in row.items()})
+    return formset_class(data, instance=flat, prefix=prefix)
+
+
+def test_the_admin_refuses_to_close_a_place_someone_still_lives_in(admin_staff, social_worker, flat, room1, senior):
+    residency = resident_move_in(place=room1, client=senior, move_in=date(2025, 3, 1), actor=social_worker)
+
+    forms = _place_forms(admin_staff, flat, closed_on="2025-06-30")
+
+    assert not forms.is_valid()
+    assert forms.errors[0]["closed_on"] == [
+        "In diesem Platz wohnt nach dem 30.06.2025 noch jemand. Tragen Sie zuerst den Auszug in der Senioren-WG ein."
+    ]
+    room1.refresh_from_db()
+    assert room1.closed_on is None
+    resident_move_out(residency=residency, move_out=date(2025, 6, 30), actor=social_worker)
+    assert _place_forms(admin_staff, flat, closed_on="2025-06-30").is_valid()
+
+
+def test_the_admin_refuses_a_start_after_someone_moved_in(admin_staff, social_worker, flat, room1, senior):
+    resident_move_in(place=room1, client=senior, move_in=date(2025, 3, 1), actor=social_worker)
+
+    forms = _place_forms(admin_staff, flat, created_on="2025-04-01")
+
+    assert not forms.is_valid()
+    assert forms.errors[0]["created_on"] == ["In diesen Platz ist vor dem 01.04.2025 schon jemand eingezogen."]
+    assert _place_forms(admin_staff, flat, created_on="2025-03-01").is_valid()
 
 
 def test_the_demo_flat_has_seven_places_residents_and_a_waiting_list(social_worker, organisation):
