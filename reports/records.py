@@ -1,6 +1,6 @@
 """How the records behind a number are listed: per model the scope, the order and the columns.
 
-The queryset comes from ``reports.figures.records`` (every record counted, anonymous scope); here it
+The queryset comes from ``reports.drilldown.records`` (every record counted, anonymous scope); here it
 is narrowed with ``visible_to(user)`` so that restricted clients the user may not see stay out of
 the list (they stay in the count). Each list loads its related rows in the same query: the number
 of queries does not grow with the number of rows.

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
 
-from reports import figures, labels
+from reports import drilldown, figures, labels
 from reports.masking import is_masked
 
 
@@ -123,7 +123,7 @@ def _row(figure, path, columns, *, breakdown="", code=""):
         values=[_value(report, figure, path) for report in columns],
         breakdown=breakdown,
         code=code or path,
-        drillable=figures.has_records(figure, path),
+        drillable=drilldown.has_records(figure, path),
     )
 
 

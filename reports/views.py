@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.models import AccessLog
-from reports import exports, federal, figures, labels, pdf, snapshots
+from reports import drilldown, exports, federal, labels, pdf, snapshots
 from reports.forms import FederalStatisticForm, FinaliseForm
 from reports.models import ReportSnapshot
 from reports.periods import Period
@@ -166,8 +166,8 @@ def records(request, year, quarter, figure):
     period = _period_or_404(year, quarter)
     key = request.GET.get("key", "total")
     try:
-        counted = figures.records(request.user.organisation, period, figure, key)
-    except figures.NoRecords:
+        counted = drilldown.records(request.user.organisation, period, figure, key)
+    except drilldown.NoRecords:
         raise Http404 from None
     spec = spec_for(counted.model)
     visible = spec.visible(counted, request.user)

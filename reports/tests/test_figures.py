@@ -13,7 +13,7 @@ from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
 from housing.models import HousingOffer, Landlord, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
 from housing.services import placement_advance, placement_propose
-from reports import figures
+from reports import drilldown, figures
 from reports.periods import Period
 
 Q4 = Period.quarter_of(2026, 4)
@@ -107,7 +107,7 @@ def test_age_band_on_birthdays_and_leap_days_is_the_age_in_full_years(social_wor
         client = make_client(social_worker, birth_date=born)
         age = _full_years(born, day)
         expected[client.pk] = next((band for limit, band in bands if age < limit), "65_plus")
-    band, born_on = figures._age_band(day)
+    band, born_on = figures.age_band_expression(day)
     computed = dict(
         Client.objects.filter(pk__in=expected).annotate(born_on=born_on).annotate(band=band).values_list("pk", "band")
     )
@@ -321,19 +321,19 @@ def test_report_shape_lists_every_key_in_the_order_of_the_report(people, organis
 
 
 def test_records_behind_a_number_are_the_ones_it_counts(people, organisation):
-    assert figures.records(organisation, Q4, "persons_with_contact").count() == 5
-    assert set(figures.records(organisation, Q4, "persons_with_contact", "by_gender.female")) == {
+    assert drilldown.records(organisation, Q4, "persons_with_contact").count() == 5
+    assert set(drilldown.records(organisation, Q4, "persons_with_contact", "by_gender.female")) == {
         people["a"],
         people["g"],
     }
-    assert list(figures.records(organisation, Q4, "persons_with_contact", "by_age_band.18_24")) == [people["b"]]
-    assert set(figures.records(organisation, Q4, "persons_with_contact", "by_target_group.none")) == {
+    assert list(drilldown.records(organisation, Q4, "persons_with_contact", "by_age_band.18_24")) == [people["b"]]
+    assert set(drilldown.records(organisation, Q4, "persons_with_contact", "by_target_group.none")) == {
         people["b"],
         people["f"],
         people["g"],
     }
-    assert figures.records(organisation, Q4, "contacts", "by_type.office").count() == 2
-    with pytest.raises(figures.NoRecords):
-        figures.records(organisation, Q4, "senior_flat", "goal")
-    with pytest.raises(figures.NoRecords):
-        figures.records(organisation, Q4, "persons_with_contact", "by_gender.robot")
+    assert drilldown.records(organisation, Q4, "contacts", "by_type.office").count() == 2
+    with pytest.raises(drilldown.NoRecords):
+        drilldown.records(organisation, Q4, "senior_flat", "goal")
+    with pytest.raises(drilldown.NoRecords):
+        drilldown.records(organisation, Q4, "persons_with_contact", "by_gender.robot")
