@@ -26,6 +26,9 @@ from cases.names import german_sort_key
 from cases.services.cases import case_open
 from cases.tests.factories import make_client
 from housing import kdu, matching
+from housing.matching.candidates import _households_with_open_provision, _open_provision_cases
+from housing.matching.rankings import _kdu_class, _verdict
+from housing.matching.rules import _OFFER_RULE_FIELDS, _fit_reasons, _notes, _suggestion
 from housing.models import District, HousingOffer, HousingSearch, KduTable, OfferStatus
 from housing.services import housing_search_save, placement_propose
 from housing.tests.conftest import make_landlord, make_offer
@@ -40,9 +43,9 @@ DISTRICTS = [district.value for district in District]
 
 def reference_matches(offer, user, table, *, include_unfit):
     """Households for an offer as before the pre-filter: annotate all, assess all, sort."""
-    clients = Client.objects.visible_to(user).not_anonymised().filter(Exists(matching._open_provision_cases()))
+    clients = Client.objects.visible_to(user).not_anonymised().filter(Exists(_open_provision_cases()))
     suggestions = [
-        matching._suggestion(offer, matching.household_of(client), table, TODAY, client.already_proposed)
+        _suggestion(offer, matching.household_of(client), table, TODAY, client.already_proposed)
         for client in matching.households(clients, TODAY, offer=offer)
     ]
     if not include_unfit:
@@ -68,7 +71,7 @@ def reference_offers(client, user, table, *, include_unfit):
     """Open offers for a household as before the pre-filter: assess every open offer, sort."""
     household = matching.household_for(client, today=TODAY)
     offers = HousingOffer.objects.visible_to(user).open().select_related("landlord")
-    suggestions = [matching._suggestion(offer, household, table, TODAY, False) for offer in offers]
+    suggestions = [_suggestion(offer, household, table, TODAY, False) for offer in offers]
     if not include_unfit:
         suggestions = [suggestion for suggestion in suggestions if suggestion.fits]
 
@@ -198,9 +201,7 @@ def test_the_prefilter_keeps_exactly_the_households_that_fit(varied, social_work
         for offer in offers:
             expected = reference_matches(offer, social_worker, table, include_unfit=True)
             candidates = matching.households_that_may_fit(offer, table)
-            kept = set(
-                matching._households_with_open_provision(social_worker).filter(candidates).values_list("pk", flat=True)
-            )
+            kept = set(_households_with_open_provision(social_worker).filter(candidates).values_list("pk", flat=True))
             # Never a household that fits is left out; every hard ✗ is left out already in the query.
             assert kept == {suggestion.client.pk for suggestion in expected if suggestion.fits}
             left_out += len(expected) - len(kept)
@@ -327,7 +328,7 @@ def test_notes_never_decide_or_rank(social_worker, kdu_table):
     household = matching.Household(
         client=None, size=2, waiting_since=date(2025, 3, 1), holds_firm_placement=True, target_groups=frozenset()
     )
-    notes = matching._notes(household, TODAY)
+    notes = _notes(household, TODAY)
     assert len(notes) == 2
     assert all(note.status == matching.INFO and note.points == 0 for note in notes)
 
@@ -356,7 +357,7 @@ def test_the_rules_read_no_other_offer_fields_and_the_rent_only_through_the_kdu_
         "notes": "Balkon",
         "status": OfferStatus.RESERVED,
     }
-    assert set(matching._OFFER_RULE_FIELDS) <= set(base)
+    assert set(_OFFER_RULE_FIELDS) <= set(base)
     households = [
         matching.Household(client=None, size=size, search=search, target_groups=groups)
         for size in (1, 2, 3)
@@ -365,15 +366,14 @@ def test_the_rules_read_no_other_offer_fields_and_the_rent_only_through_the_kdu_
     ]
     compared = 0
     for household in households:
-        reasons = matching._fit_reasons(HousingOffer(**base), household, table)
-        assert matching._fit_reasons(HousingOffer(**base, **elsewhere), household, table) == reasons
+        reasons = _fit_reasons(HousingOffer(**base), household, table)
+        assert _fit_reasons(HousingOffer(**base, **elsewhere), household, table) == reasons
         limit = kdu.limit_for(table, household.size)
         for cold_rent, other in [("300", "340"), ("380", "430"), ("520", "900")]:
             rents = [Decimal(cold_rent), Decimal(other)]
-            classes = {matching._kdu_class(rent, base["service_costs"], limit) for rent in rents}
+            classes = {_kdu_class(rent, base["service_costs"], limit) for rent in rents}
             verdicts = {
-                matching._verdict(matching._fit_reasons(HousingOffer(**{**base, "cold_rent": rent}), household, table))
-                for rent in rents
+                _verdict(_fit_reasons(HousingOffer(**{**base, "cold_rent": rent}), household, table)) for rent in rents
             }
             if len(classes) == 1:
                 assert len(verdicts) == 1

@@ -1,0 +1,161 @@
+"""Households and flats from the database for matching: the households annotated with what the rules
+read (size, search, target groups, waiting time) and the pre-filters, the hard rules as query conditions.
+"""
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+
+from cases.codes import CaseType, YesNoUnknown
+from cases.models import Case, Client, HouseholdMember, TargetGroupMembership
+from housing import kdu
+from housing.matching.rules import Household, offer_kdu
+from housing.models import PAST_VIEWING, HousingSearch, Placement
+
+
+def _open_provision_cases():
+    return Case.objects.filter(client=OuterRef("pk"), case_type=CaseType.PROVISION, closed_on__isnull=True)
+
+
+def _households_with_open_provision(user):
+    return Client.objects.visible_to(user).not_anonymised().filter(Exists(_open_provision_cases()))
+
+
+def _member_count():
+    members = (
+        HouseholdMember.objects.filter(client=OuterRef("pk"))
+        .order_by()
+        .values("client")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), Value(0))
+
+
+def _waiting_since():
+    return Subquery(_open_provision_cases().order_by("opened_on").values("opened_on")[:1])
+
+
+def _current_groups(today):
+    return ArraySubquery(
+        TargetGroupMembership.objects.current(today).filter(client=OuterRef("pk")).order_by().values("group")
+    )
+
+
+def households(clients, today, *, offer=None):
+    """Annotate clients for matching: household size, search, current groups, waiting time (one query).
+
+    With ``offer``, each client also says whether it is already proposed for that offer.
+    """
+    firm = Placement.objects.filter(client=OuterRef("pk"), step__in=PAST_VIEWING)
+    annotated = clients.annotate(
+        member_count=_member_count(),
+        waiting_since=_waiting_since(),
+        current_groups=_current_groups(today),
+        holds_firm_placement=Exists(firm),
+    ).select_related("housing_search")
+    if offer is not None:
+        proposed = Placement.objects.filter(offer=offer, client=OuterRef("pk")).active()
+        annotated = annotated.annotate(already_proposed=Exists(proposed))
+    return annotated
+
+
+def household_of(client):
+    """A :class:`Household` from a client annotated by :func:`households`."""
+    try:
+        search = client.housing_search
+    except HousingSearch.DoesNotExist:
+        search = None
+    return Household(
+        client=client,
+        size=1 + client.member_count,
+        search=search,
+        target_groups=frozenset(client.current_groups),
+        waiting_since=client.waiting_since,
+        holds_firm_placement=client.holds_firm_placement,
+    )
+
+
+def household_for(client, *, today=None):
+    """The :class:`Household` of one client (size, search, current target groups, waiting time)."""
+    return household_of(households(Client.objects.filter(pk=client.pk), today or timezone.localdate()).get())
+
+
+# --- Pre-filters: the hard rules as query conditions ----------------------------------------
+#
+# Each condition leaves out only candidates that the rules (rules.py) surely give a ✗; a candidate that
+# may fit stays and is assessed. Keep them in step with the rules: test_matching_prefilter compares
+# the pre-filtered rankings with assessing every candidate.
+
+
+def _household_sizes(sizes):
+    """A condition on clients: the household (the client and the members) has one of ``sizes`` persons."""
+    condition = Q(pk__in=[])
+    if 1 in sizes:
+        condition |= ~Exists(HouseholdMember.objects.filter(client=OuterRef("pk")))
+    member_counts = [size - 1 for size in sizes if size > 1]
+    if member_counts:
+        # Grouped once rather than counted per client: the database can start from these households.
+        with_members = (
+            HouseholdMember.objects.order_by()
+            .values("client")
+            .annotate(count=Count("pk"))
+            .filter(count__in=member_counts)
+            .values("client")
+        )
+        condition |= Q(pk__in=with_members)
+    return condition
+
+
+def households_that_may_fit(offer, table, *, sizes_in=_household_sizes):
+    """A condition on clients that leaves out the households the hard rules rule out for the offer.
+
+    ``sizes_in(sizes)`` is the condition "the household has one of these sizes"; by default the
+    members are grouped once, so that the database can start from the households of those sizes.
+    """
+    rooms = offer.rooms
+    # Rooms: at least max(1, persons − 1), so at most rooms + 1 persons (nobody below one room).
+    largest = int(rooms) + 1 if rooms >= 1 else 0
+    # KdU: the sizes whose limit the rent exceeds are out; unknown (no limit, no rent) stays.
+    sizes = [size for size in range(1, largest + 1) if offer_kdu(offer, table, size).status != kdu.EXCEEDS]
+    # Rooms: at most persons + 1, unless the household itself looks for that many rooms.
+    condition = sizes_in([size for size in sizes if size + 1 >= rooms])
+    small = [size for size in sizes if size + 1 < rooms]
+    if small:
+        asks_for_rooms = HousingSearch.objects.filter(client=OuterRef("pk"), min_rooms__gte=rooms)
+        condition |= sizes_in(small) & Exists(asks_for_rooms)
+    ruled_out = Q(min_rooms__gt=rooms) | (~Q(districts=[]) & ~Q(districts__contains=[offer.district]))
+    if offer.barrier_free == YesNoUnknown.NO:
+        ruled_out |= Q(barrier_free_needed=YesNoUnknown.YES)
+    if offer.lift == YesNoUnknown.NO and offer.floor is not None:
+        ruled_out |= Q(max_floor_without_lift__lt=offer.floor)
+    if offer.wbs_required == YesNoUnknown.YES:
+        ruled_out |= Q(wbs_available=YesNoUnknown.NO)
+    return condition & ~Exists(HousingSearch.objects.filter(ruled_out, client=OuterRef("pk")))
+
+
+def offers_that_may_fit(household, table):
+    """A condition on offers that leaves out the flats the hard rules rule out for the household."""
+    persons = household.size
+    search = household.search
+    wanted = search.min_rooms if search is not None else None
+    condition = Q(rooms__gte=max(1, persons - 1), rooms__lte=max(persons + 1, wanted or 0))
+    if wanted is not None:
+        condition &= Q(rooms__gte=wanted)
+    limit = kdu.limit_for(table, persons)
+    if limit is not None:
+        # Exceeded only with a known rent: empty service costs make the check unknown, never a ✗.
+        within = LessThanOrEqual(F("cold_rent") + F("service_costs"), limit)
+        condition &= Q(service_costs__isnull=True) | Q(within)
+    if search is not None:
+        if search.barrier_free_needed == YesNoUnknown.YES:
+            condition &= ~Q(barrier_free=YesNoUnknown.NO)
+        if search.max_floor_without_lift is not None:
+            condition &= ~Q(lift=YesNoUnknown.NO, floor__gt=search.max_floor_without_lift)
+        if search.districts:
+            condition &= Q(district__in=search.districts)
+        if search.wbs_available == YesNoUnknown.NO:
+            condition &= ~Q(wbs_required=YesNoUnknown.YES)
+    return condition

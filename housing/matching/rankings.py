@@ -1,0 +1,384 @@
+"""Rankings and their pages: the candidates ranked on a few columns, assessed once per profile, and
+one page of suggestions loaded and assessed in full (the three steps in the package docstring).
+"""
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.lookups import LessThan
+from django.utils import timezone
+
+from cases.codes import CaseType
+from cases.models import Client
+from cases.names import german_sort_key
+from housing import kdu
+from housing.matching.candidates import (
+    _current_groups,
+    _households_with_open_provision,
+    _member_count,
+    household_for,
+    household_of,
+    households,
+    households_that_may_fit,
+    offers_that_may_fit,
+)
+from housing.matching.rules import (
+    _OFFER_RULE_FIELDS,
+    _RULES,
+    KDU,
+    Household,
+    _fit_reasons,
+    _fits,
+    _gross_cold_rent,
+    _score,
+    _suggestion,
+    offer_kdu,
+)
+from housing.models import HousingOffer, HousingSearch, OfferStatus, Placement
+
+#: Suggestions drawn on one page; the others are counted and reached page by page. Each card lists
+#: its reasons, so a page of 25 stays quick to read and to draw.
+PAGE_SIZE = 25
+
+
+class Ranked(NamedTuple):
+    """A candidate's place in a ranking: who, the verdict and the sort key (details come per page)."""
+
+    pk: int
+    fits: bool
+    score: int
+    order: tuple
+
+
+@dataclass
+class SuggestionPage:
+    """One page of a ranking with its reasons, and the counts of the whole ranking.
+
+    ``unfit_count`` is None where counting would cost more than the page (the households for an
+    offer, when only the fitting ones are shown); ``has_unfit`` says whether there are any.
+    """
+
+    suggestions: list
+    fitting_count: int
+    unfit_count: int | None
+    has_unfit: bool
+    page: Page
+
+
+def _household_order(fits, score, waiting_since, last_name, first_name, pk, name_key=german_sort_key):
+    """Fitting first, best score first, then the longest waiting, then by name (German order)."""
+    return (
+        not fits,
+        -score,
+        waiting_since is None,
+        waiting_since or date.min,
+        name_key(last_name),
+        name_key(first_name),
+        pk,
+    )
+
+
+def _offer_order(fits, score, status, pk):
+    """Fitting first, best score first, available before reserved, newest first."""
+    return (not fits, -score, status != OfferStatus.AVAILABLE, -pk)
+
+
+#: The housing search fields the rules may read: all but the bookkeeping and the free-text note.
+_SEARCH_FIELDS = tuple(
+    field.attname
+    for field in HousingSearch._meta.concrete_fields
+    if field.name not in ("id", "client", "note", "updated_at")
+)
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _ranked_households(offer, user, table, today, *, prefiltered):
+    """Every household with an open provision case (or those that may fit), ranked on a few columns.
+
+    Returns the ranking and None (the number of all households is not counted here).
+    """
+    # Joined rather than looked up per household: a client has at most one open case of a kind
+    # (case_one_open_per_type), so the join neither repeats nor drops anyone of
+    # _households_with_open_provision, and its opening day is the waiting time.
+    open_provision = FilteredRelation(
+        "cases", condition=Q(cases__case_type=CaseType.PROVISION, cases__closed_on__isnull=True)
+    )
+    clients = (
+        Client.objects.visible_to(user)
+        .not_anonymised()
+        .annotate(open_provision=open_provision)
+        .filter(open_provision__isnull=False)
+    )
+    if prefiltered:
+        clients = clients.filter(households_that_may_fit(offer, table))
+    rows = clients.annotate(
+        member_count=_member_count(),
+        waiting_since=F("open_provision__opened_on"),
+        current_groups=_current_groups(today),
+    ).values_list(
+        "pk",
+        "last_name",
+        "first_name",
+        "waiting_since",
+        "member_count",
+        "current_groups",
+        "housing_search__pk",
+        *(f"housing_search__{name}" for name in _SEARCH_FIELDS),
+    )
+    verdicts = {}
+    # Names repeat across thousands of households: each sort key is computed once per ranking.
+    name_key = functools.lru_cache(maxsize=None)(german_sort_key)
+    ranked = []
+    for pk, last_name, first_name, waiting_since, member_count, groups, search_pk, *search_values in rows:
+        # Everything _fit_reasons reads about a household; equal profiles get equal verdicts.
+        profile = (
+            member_count,
+            None if search_pk is None else tuple(_hashable(value) for value in search_values),
+            frozenset(groups),
+        )
+        verdict = verdicts.get(profile)
+        if verdict is None:
+            search = (
+                None if search_pk is None else HousingSearch(**dict(zip(_SEARCH_FIELDS, search_values, strict=True)))
+            )
+            household = Household(client=None, size=1 + member_count, search=search, target_groups=profile[2])
+            verdict = verdicts[profile] = _verdict(_fit_reasons(offer, household, table))
+        order = _household_order(*verdict, waiting_since, last_name, first_name, pk, name_key)
+        ranked.append(Ranked(pk, *verdict, order))
+    ranked.sort(key=lambda candidate: candidate.order)
+    # Counting all households would cost as much as ranking them (see _any_household_unfit).
+    return ranked, None
+
+
+def _verdict(reasons):
+    return _fits(reasons), _score(reasons)
+
+
+def _household_suggestions(offer, user, table, today, chosen):
+    """The chosen households with all the page shows and every reason, in the ranking's order."""
+    clients = households(Client.objects.visible_to(user).filter(pk__in=[c.pk for c in chosen]), today, offer=offer)
+    by_pk = {client.pk: client for client in clients}
+    return [
+        _suggestion(offer, household_of(by_pk[c.pk]), table, today, by_pk[c.pk].already_proposed)
+        for c in chosen
+        if c.pk in by_pk
+    ]
+
+
+def _any_household_unfit(offer, user, table, prefiltered):
+    """Whether any household with an open provision case does not fit: cheaper than counting them.
+
+    Household by household, so that the database stops at the first one that does not fit.
+    """
+    if not all(candidate.fits for candidate in prefiltered):
+        return True
+    may_fit = households_that_may_fit(offer, table, sizes_in=lambda sizes: Q(household_size__in=sizes))
+    clients = _households_with_open_provision(user).alias(household_size=1 + _member_count())
+    return clients.filter(~may_fit).exists()
+
+
+def _kdu_class(cold_rent, service_costs, limit):
+    """Flats of one class get the same KdU status for a household: not known, within, above the limit."""
+    rent = _gross_cold_rent(cold_rent, service_costs)
+    if rent is None or limit is None:
+        return None
+    return rent <= limit
+
+
+def _ranked_offers(household, user, table, *, prefiltered, reach=None):
+    """Every open offer (or those that may fit the household), ranked on a few columns.
+
+    Returns the ranking and the number of all open offers (None when no offer was fetched). With
+    ``reach``, fewer than ``reach`` flats that may fit bring every open offer in the same query:
+    a page reaching that far shows the flats that do not fit too.
+    """
+    open_offers = HousingOffer.objects.visible_to(user).open()
+    offers = open_offers
+    if prefiltered:
+        may_fit = offers_that_may_fit(household, table)
+        offers = open_offers.filter(may_fit)
+        if reach is not None:
+            offers = open_offers.filter(may_fit | Q(LessThan(_count(open_offers.filter(may_fit)), reach)))
+    # Counted in the same query (computed once), so that the page needs no query of its own for it.
+    rows = offers.annotate(open_offers=_count(open_offers)).values_list(
+        "pk", "status", "open_offers", "cold_rent", "service_costs", *_OFFER_RULE_FIELDS
+    )
+    verdict_of = _OfferVerdicts(household, table)
+    ranked = []
+    total = None
+    for pk, status, every, *facts in rows:
+        total = every
+        fits, score = verdict_of(*facts)
+        ranked.append(Ranked(pk, fits, score, _offer_order(fits, score, status, pk)))
+    ranked.sort(key=lambda candidate: candidate.order)
+    return ranked, total
+
+
+def _count(queryset):
+    """The number of rows of ``queryset`` as a subquery (computed once per query)."""
+    return Subquery(queryset.order_by().values(count=Func(template="COUNT(*)", output_field=IntegerField())))
+
+
+class _OfferVerdicts:
+    """Verdicts of many flats for one household, each rule assessed once per distinct value it reads.
+
+    Called with a flat's cold rent, service costs and :data:`_OFFER_RULE_FIELDS`. Of the rent the
+    rules see only the KdU result, whose status is the same for every flat of a :func:`_kdu_class`.
+    """
+
+    def __init__(self, household, table):
+        self.household = household
+        self.table = table
+        self.limit = kdu.limit_for(table, household.size)
+        self.verdicts = {}
+        self.rule_verdicts = {}
+
+    def __call__(self, cold_rent, service_costs, *fields):
+        profile = (*fields, service_costs is None, _kdu_class(cold_rent, service_costs, self.limit))
+        verdict = self.verdicts.get(profile)
+        if verdict is None:
+            values = dict(zip(_OFFER_RULE_FIELDS, fields, strict=True))
+            values[KDU] = profile[-2:]
+            verdict = self.verdicts[profile] = self._assess(values, cold_rent, service_costs)
+        return verdict
+
+    def _assess(self, values, cold_rent, service_costs):
+        fits, score = True, 0
+        offer = kdu_result = None
+        for number, rule in enumerate(_RULES):
+            key = (number, *(values[name] for name in rule.reads))
+            verdict = self.rule_verdicts.get(key)
+            if verdict is None:
+                if offer is None:
+                    fields = {name: values[name] for name in _OFFER_RULE_FIELDS}
+                    offer = HousingOffer(cold_rent=cold_rent, service_costs=service_costs, **fields)
+                    kdu_result = offer_kdu(offer, self.table, self.household.size)
+                verdict = self.rule_verdicts[key] = _verdict(rule.reasons(offer, self.household, kdu_result))
+            fits, score = fits and verdict[0], score + verdict[1]
+        return fits, score
+
+
+def _offer_suggestions(household, user, table, today, chosen):
+    """The chosen offers with all the page shows and every reason, in the ranking's order."""
+    proposed = Placement.objects.filter(offer=OuterRef("pk"), client=household.client).active()
+    offers = (
+        HousingOffer.objects.visible_to(user)
+        .filter(pk__in=[c.pk for c in chosen])
+        .select_related("landlord")
+        .annotate(already_proposed=Exists(proposed))
+    )
+    by_pk = {offer.pk: offer for offer in offers}
+    return [
+        _suggestion(by_pk[c.pk], household, table, today, by_pk[c.pk].already_proposed) for c in chosen if c.pk in by_pk
+    ]
+
+
+def _suggestion_page(*, rank, count_all, details, number, include_unfit, per_page, any_unfit=None):
+    """One page of a ranking: the fitting candidates first and, on request, then the others.
+
+    ``rank(prefiltered=…, reach=…)`` returns the ranked candidates and, where it counted them
+    along, the number of all candidates (else ``count_all()`` counts); it may return all candidates
+    when fewer than ``reach`` may fit. The pre-filtered ranking serves every page within the fitting
+    candidates; only a page that reaches the others ranks all candidates. ``any_unfit(prefiltered)``,
+    where given, replaces counting all candidates when only the fitting ones are shown.
+    """
+    end = _first_position(number, per_page) + per_page
+    prefiltered, counted = rank(prefiltered=True, reach=end if include_unfit else None)
+    fitting = [candidate for candidate in prefiltered if candidate.fits]
+    shown, fitting_count = fitting, len(fitting)
+    everyone = counted is not None and len(prefiltered) == counted
+
+    def unfit():
+        return max(0, (counted if counted is not None else count_all()) - fitting_count)
+
+    if not include_unfit:
+        unfit_count = None if any_unfit else unfit()
+        has_unfit = any_unfit(prefiltered) if any_unfit else unfit_count > 0
+        total = fitting_count
+    elif end <= fitting_count:
+        unfit_count = unfit()
+        has_unfit = unfit_count > 0
+        total = fitting_count + unfit_count
+    else:
+        shown = prefiltered if everyone else rank(prefiltered=False)[0]
+        fitting_count = sum(1 for candidate in shown if candidate.fits)
+        unfit_count = len(shown) - fitting_count
+        has_unfit = unfit_count > 0
+        total = len(shown)
+    page = Paginator(range(total), per_page).get_page(number)
+    positions = page.object_list
+    suggestions = details(shown[positions.start : positions.stop])
+    for position, suggestion in enumerate(suggestions, start=positions.start + 1):
+        suggestion.position = position
+    return SuggestionPage(suggestions, fitting_count, unfit_count, has_unfit, page)
+
+
+def _first_position(number, per_page):
+    """The index of the first candidate on page ``number`` (as Paginator.get_page reads it)."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    return (max(number, 1) - 1) * per_page
+
+
+def _today_and_table(organisation_id, today, table):
+    today = today or timezone.localdate()
+    return today, table if table is not None else kdu.table_for(organisation_id, today)
+
+
+def matches_for_offer(offer, user, *, today=None, table=None, include_unfit=False):
+    """Households with an open provision case that fit the offer, best first, with the reasons.
+
+    Only clients the user may see take part. With ``include_unfit`` the households that do not
+    fit follow, each with the ✗ that rules it out. All of them: pages use :func:`match_page`.
+    """
+    today, table = _today_and_table(offer.organisation_id, today, table)
+    ranked, _counted = _ranked_households(offer, user, table, today, prefiltered=not include_unfit)
+    chosen = ranked if include_unfit else [candidate for candidate in ranked if candidate.fits]
+    return _household_suggestions(offer, user, table, today, chosen)
+
+
+def match_page(offer, user, *, number=1, include_unfit=False, today=None, table=None, per_page=PAGE_SIZE):
+    """One page of :func:`matches_for_offer` (page ``number``), with the counts of all households."""
+    today, table = _today_and_table(offer.organisation_id, today, table)
+    return _suggestion_page(
+        rank=lambda prefiltered, reach=None: _ranked_households(offer, user, table, today, prefiltered=prefiltered),
+        count_all=lambda: _households_with_open_provision(user).count(),
+        any_unfit=lambda prefiltered: _any_household_unfit(offer, user, table, prefiltered),
+        details=lambda chosen: _household_suggestions(offer, user, table, today, chosen),
+        number=number,
+        include_unfit=include_unfit,
+        per_page=per_page,
+    )
+
+
+def offers_for_client(client, user, *, today=None, table=None, household=None, include_unfit=False):
+    """Open offers that fit the client's household, best first, with the reasons (all of them)."""
+    today, table = _today_and_table(client.organisation_id, today, table)
+    household = household or household_for(client, today=today)
+    ranked, _counted = _ranked_offers(household, user, table, prefiltered=not include_unfit)
+    chosen = ranked if include_unfit else [candidate for candidate in ranked if candidate.fits]
+    return _offer_suggestions(household, user, table, today, chosen)
+
+
+def offer_page(client, user, *, household, number=1, include_unfit=False, today=None, table=None, per_page=PAGE_SIZE):
+    """One page of :func:`offers_for_client` (page ``number``), with the counts of all open offers."""
+    today, table = _today_and_table(client.organisation_id, today, table)
+    return _suggestion_page(
+        rank=lambda prefiltered, reach=None: _ranked_offers(
+            household, user, table, prefiltered=prefiltered, reach=reach
+        ),
+        count_all=lambda: HousingOffer.objects.visible_to(user).open().count(),
+        details=lambda chosen: _offer_suggestions(household, user, table, today, chosen),
+        number=number,
+        include_unfit=include_unfit,
+        per_page=per_page,
+    )
