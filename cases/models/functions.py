@@ -1,0 +1,26 @@
+"""SQL functions that the models' indexes and constraints are built from (also used by housing)."""
+
+from django.contrib.postgres.fields import DateRangeField
+from django.db import models
+
+
+class NameKey(models.Func):
+    """SQL ``lower(hz_unaccent(name))``: the German sort key of a name (Ä next to A, ß as ss).
+
+    ``hz_unaccent`` is an IMMUTABLE wrapper of ``unaccent`` (migration 0003), so the key can be indexed.
+    """
+
+    template = "lower(hz_unaccent(%(expressions)s))"
+    output_field = models.TextField()
+
+
+class DateRange(models.Func):
+    """PostgreSQL ``daterange(start, end, '[]')``; an open end is unbounded."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+def inclusive_range(start, end):
+    """The period from ``start`` to ``end``, both days included; used by the no-overlap constraints."""
+    return DateRange(start, end, models.Value("[]"))
