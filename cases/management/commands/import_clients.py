@@ -1,4 +1,4 @@
-"""manage.py import_clients FILE: clients from a CSV file (format: DESIGN §5, rules: cases/imports.py)."""
+"""manage.py import_clients FILE: clients from a CSV file (format: DESIGN §5, rules: cases/imports/)."""
 
 from cases import imports
 from cases.management.commands._importing import ImportCommand, worker_from_option
