@@ -13,6 +13,7 @@ from pghistory.models import Events
 from cases import demo
 from cases.codes import OUTCOMES_BY_CASE_TYPE, CaseType, TaskKind
 from cases.deadlines import schonfrist_end
+from cases.demo import writing
 from cases.models import AccommodationStay, Case, Client, Consent, Contact, HouseholdMember, Notice, Task
 from cases.names import name_key
 from cooperation.models import Partner
@@ -108,7 +109,8 @@ def fingerprint():
 
 def _seed_and_roll_back(seed, monkeypatch=None, batch_size=None):
     if batch_size:
-        monkeypatch.setattr(demo, "BATCH_SIZE", batch_size)
+        # seed_clients reads the batch size in the module that holds it, not in the package.
+        monkeypatch.setattr(writing, "BATCH_SIZE", batch_size)
     with transaction.atomic():
         call_command("seed_demo", "--clients", "60", "--seed", str(seed), stdout=None)
         result = fingerprint()
@@ -260,7 +262,7 @@ def test_small_runs_keep_the_history_and_bulk_runs_write_none(organisation, soci
     demo.seed_clients(organisation=organisation, count=5, seed=3, today=TODAY)
     assert Events.objects.filter(pgh_obj_model="cases.Client").count() == 5
 
-    monkeypatch.setattr(demo, "WITHOUT_HISTORY_FROM", 10)
+    monkeypatch.setattr(writing, "WITHOUT_HISTORY_FROM", 10)
     demo.seed_clients(organisation=organisation, count=12, seed=3, today=TODAY)
     assert Client.objects.count() == 17
     assert Events.objects.filter(pgh_obj_model="cases.Client").count() == 5
