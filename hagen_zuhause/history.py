@@ -344,10 +344,10 @@ def events_referencing(obj):
     target = obj._meta.concrete_model
     quote = connection.ops.quote_name
     models = core.event_models(references_model=target)
+    key = target._meta.pk.get_db_prep_value(obj.pk, connection)
     conditions = {}
     for model in models:
         columns = [field.column for field in model._meta.fields if utils.related_model(field) == target]
-        key = target._meta.pk.get_db_prep_value(obj.pk, connection)
         conditions[model] = _Sql(
             "(" + " OR ".join(f"e.{quote(column)} = %s" for column in columns) + ")",
             [key] * len(columns),

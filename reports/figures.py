@@ -44,7 +44,6 @@ from housing.models import (
 )
 from housing.occupancy import senior_flat_figures
 from housing.services import add_months
-from reports.periods import Period
 
 GENDERS = [code.value for code in codes.Gender]
 TARGET_GROUPS = [code.value for code in codes.TargetGroup]
@@ -75,7 +74,7 @@ def _rows_in_periods(queryset, date_field, periods, fields, sum_field=None, coun
     falls into it: one query over the days from the first period's start to the last one's end.
 
     ``count_field`` is a non-null column to count; one that an index holds lets the database answer
-    from the index alone."""
+    from the index alone. Without ``fields``, each period has one row: all its records."""
     first, last = min(period.start for period in periods), max(period.end for period in periods)
     aggregates = {}
     for number, period in enumerate(periods):
@@ -83,9 +82,9 @@ def _rows_in_periods(queryset, date_field, periods, fields, sum_field=None, coun
         aggregates[f"n_{number}"] = Count(count_field, filter=within)
         if sum_field:
             aggregates[f"sum_{number}"] = Sum(sum_field, filter=within)
-    rows = list(
-        queryset.filter(**{f"{date_field}__range": (first, last)}).order_by().values(*fields).annotate(**aggregates)
-    )
+    in_range = queryset.filter(**{f"{date_field}__range": (first, last)}).order_by()
+    # values() without fields would group by every column: one row per record.
+    rows = list(in_range.values(*fields).annotate(**aggregates)) if fields else [in_range.aggregate(**aggregates)]
     return [
         [(tuple(row[field] for field in fields), row[f"n_{number}"], row.get(f"sum_{number}") or 0) for row in rows]
         for number in range(len(periods))
@@ -335,6 +334,17 @@ def placement_records(organisation, period):
     )
 
 
+def placements_in_periods(organisation, periods):
+    """The households moved in during each period and their persons, from one query."""
+    placed = Placement.objects.filter(organisation=organisation, step=PlacementStep.MOVED_IN)
+    return [
+        {"households": households, "persons": persons}
+        for [(_values, households, persons)] in _rows_in_periods(
+            placed, "moved_in_on", periods, [], sum_field="household_size"
+        )
+    ]
+
+
 def placements(organisation, period):
     """Households and persons moved in, by the target groups they were in during the period (one query)."""
     flags = {
@@ -536,18 +546,6 @@ def counting():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = %s", [REPORT_WORK_MEM])
         yield
-
-
-def placements_in_periods(organisation, periods):
-    """The households moved in during each period and their persons, from one query."""
-    aggregates = {}
-    for number, period in enumerate(periods):
-        within = Q(moved_in_on__range=(period.start, period.end))
-        aggregates[f"households_{number}"] = Count("pk", filter=within)
-        aggregates[f"persons_{number}"] = Coalesce(Sum("household_size", filter=within), 0)
-    first, last = min(period.start for period in periods), max(period.end for period in periods)
-    row = placement_records(organisation, Period(None, None, first, last)).aggregate(**aggregates)
-    return [{"households": row[f"households_{n}"], "persons": row[f"persons_{n}"]} for n in range(len(periods))]
 
 
 def compute_reports(organisation, periods):
