@@ -8,11 +8,11 @@ WITH_DB := $(BIN)/python bin/devdb.py
 DEV_ENV := DJANGO_DEBUG=true DJANGO_SECRET_KEY=development-only-key-never-use-in-production-5f1c9a7e \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: run test install lint format manage messages benchmark
+.PHONY: run test install lint format manage messages benchmark requirements
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -46,3 +46,9 @@ messages: install
 # make benchmark BENCH_ARGS="--clients 5000 --requests 10 --load-seconds 10" for a quick run.
 benchmark: install
 	$(WITH_DB) $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Recompile the hashed pins after editing requirements.in or requirements-dev.in (README, Dependencies).
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url --no-emit-find-links
+requirements: install
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in

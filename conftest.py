@@ -1,26 +1,80 @@
-"""Shared fixtures: one user per role, a second organisation, logged-in clients."""
+"""Shared fixtures: one user per role, a second organisation, logged-in clients.
+
+The fixtures' organisations do not require a second factor (``require_second_factor=False``), so that
+tests of everything else log in with the password alone; organisations are created with the setting
+on everywhere else, and the tests of the second factor switch it on where they need it.
+"""
 
 import time
 
 import pytest
+from django.conf import settings
+from django.db import connections
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 
 from hagen_zuhause.middleware import SessionActivityMiddleware
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from housing.demo import HAGEN_DISTRICTS
+from housing.services_districts import ensure_districts
 
 PASSWORD = "ein langes Testpasswort 2026"
+_ROLE_KEYS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+
+
+def _create_test_application_role(connection):
+    role = settings.TEST_APPLICATION_ROLE
+    with connection._nodb_cursor() as cursor:
+        # Several test processes start at once; the role exists once per server.
+        cursor.execute(
+            "DO $$ BEGIN "
+            f"CREATE ROLE {role} LOGIN PASSWORD '{role}' NOSUPERUSER NOCREATEDB NOCREATEROLE; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """The owning role creates, migrates and drops the test database (see ``django_db_setup``)."""
+    connection = connections["default"]
+    application = {key: connection.settings_dict.get(key) for key in _ROLE_KEYS}
+    connection.settings_dict.update({key: settings.DATABASE_OWNER.get(key) for key in _ROLE_KEYS})
+    if settings.CREATE_TEST_APPLICATION_ROLE:
+        with django_db_blocker.unblock():
+            _create_test_application_role(connection)
+    # migrate grants this role its privileges (hagen_zuhause.database.secure_database).
+    connection.application_role = application["USER"]
+    return application
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blocker):
+    """Tests connect as the application's role, which owns nothing: what it may not do fails here too."""
+    connection = connections["default"]
+    owner = {key: connection.settings_dict.get(key) for key in _ROLE_KEYS}
+    del connection.application_role
+    with django_db_blocker.unblock():
+        connection.close()
+    connection.settings_dict.update(django_db_modify_db_settings)
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+    connection.settings_dict.update(owner)
 
 
 @pytest.fixture
 def organisation(db):
-    return Organisation.objects.create(
+    organisation = Organisation.objects.create(
         name="Stadt Hagen – Zentrale Fachstelle Wohnen",
         short_name="Fachstelle Wohnen Hagen",
         case_number_prefix="HA",
         municipality_key="05914000",
+        require_second_factor=False,
     )
+    ensure_districts(organisation=organisation, districts=HAGEN_DISTRICTS)
+    return organisation
 
 
 @pytest.fixture
@@ -30,6 +84,7 @@ def other_organisation(db):
         short_name="Fachstelle Dortmund",
         case_number_prefix="DO",
         municipality_key="05913000",
+        require_second_factor=False,
     )
 
 
@@ -84,18 +139,47 @@ def outsider(other_organisation):
 
 
 @pytest.fixture
-def role_users(social_worker, team_lead, admin_staff, outsider):
+def state_organisation(db):
+    """The state's office of the initiative (kind state): reads submitted figures, holds no personal data."""
+    return Organisation.objects.create(
+        name="Land Nordrhein-Westfalen – Landesinitiative Endlich ein ZUHAUSE!",
+        short_name="Landesinitiative",
+        kind=Organisation.Kind.STATE,
+        case_number_prefix="NRW",
+        require_second_factor=False,
+    )
+
+
+@pytest.fixture
+def land_user(state_organisation):
+    """A user of the state's organisation with the role Land."""
+    return user_create(
+        organisation=state_organisation,
+        username="l.schulte",
+        role=Role.STATE,
+        password=PASSWORD,
+        first_name="Lena",
+        last_name="Schulte",
+    )
+
+
+@pytest.fixture
+def role_users(social_worker, team_lead, admin_staff, outsider, land_user):
     return {
         "social_worker": social_worker,
         "team_lead": team_lead,
         "admin_staff": admin_staff,
         "outsider": outsider,
+        "land": land_user,
     }
 
 
 @pytest.fixture
 def client_of():
-    """client_of(user) gives a test client logged in as that user."""
+    """client_of(user) gives a test client logged in as that user.
+
+    A user with a second factor is logged in as after the second step, with the first of their factors.
+    """
 
     def make(user):
         client = Client()
@@ -103,6 +187,9 @@ def client_of():
         # As after a login through the form: the session has just been saved with its activity time.
         session = client.session
         session[SessionActivityMiddleware.key] = int(time.time())
+        device = next(devices_for_user(user, confirmed=True), None)
+        if device is not None:
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
         return client
 

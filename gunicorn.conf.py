@@ -6,9 +6,12 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Two cores: 2 × cores + 1 sync workers; override with GUNICORN_WORKERS.
 workers = int(os.environ.get("GUNICORN_WORKERS", "5"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# The access log is the app's JSON request line on stdout: request id, user and organisation ids,
+# the path without its query string (searches carry names), status and duration.
 accesslog = "-"
-# The path without the query string: search terms (names) never reach the logs.
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss'
+logger_class = "hagen_zuhause.logs.GunicornLogger"
+# systemd starts, reloads and stops the server; no control socket in the service user's home.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 

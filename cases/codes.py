@@ -196,9 +196,31 @@ class TaskKind(models.TextChoices):
     REVIEW = "review", _("review")
 
 
+#: Deadlines set by law or a court (computed from notices): warned about before they pass.
+#: Tasks that are legal deadlines: computed from a notice, shown in the calendar and its feed.
+LEGAL_DEADLINE_KINDS = (TaskKind.SCHONFRIST, TaskKind.HEARING, TaskKind.EVICTION)
+
+
 class DocumentKind(models.TextChoices):
     CONSENT = "consent", _("consent form")
     LETTER = "letter", _("letter")
     COURT = "court", _("court or landlord document")
     ID = "id", _("identity document")
     OTHER = "other", _("other")
+
+
+class AppointmentKind(models.TextChoices):
+    OFFICE = "office", _("office appointment")
+    HOME_VISIT = "home_visit", _("home visit")
+    ACCOMPANIMENT = "accompaniment", _("accompaniment")
+    VIEWING = "viewing", _("flat viewing")
+    LEASE_SIGNING = "lease_signing", _("lease signing")
+    MOVE_IN = "move_in", _("move-in")
+    COURT_HEARING = "court_hearing", _("court hearing")
+    OTHER = "other", _("other")
+
+
+class AppointmentStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    DONE = "done", _("took place")
+    CANCELLED = "cancelled", _("cancelled")

@@ -1,6 +1,6 @@
 """Duplicate hints at intake and the fuzzy client search: both rank by the trigram index.
 
-Names are folded with :func:`cases.names.name_key` on both sides — stored in ``Client.search_text``
+Names are folded with :func:`hagen_zuhause.names.name_key` on both sides — stored in ``Client.search_text``
 (names, other spellings, case number) and applied to what the worker typed — so Георги Иванов,
 Georgi Ivanov and Iwanow Georgi, Ștefan/Ştefan/Stefan, Weißbäcker/Weissbaecker meet on the same
 key. PostgreSQL's pg_trgm does the fuzzy rest (typos, Gheorghe/Georgi) through the GIN index
@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Q, Value, When
 
 from cases.models import Client
-from cases.names import name_key
+from hagen_zuhause.names import name_key
 
 #: Word similarity from which a stored name is a candidate at intake; Gheorghe/Georgi Ivanov ≈ 0.53.
 CANDIDATE_SIMILARITY = 0.5
@@ -104,14 +104,17 @@ def search_clients(queryset, text):
     A case number finds exactly that client. Otherwise names and other spellings match fuzzily
     (trigram word similarity of the folded text), and digits match parts of case or file numbers.
     """
+    # PostgreSQL refuses NUL in text; typed into a search it means nothing anyway.
+    text = (text or "").replace("\x00", "")
     case_number = normalise_case_number(text)
     if case_number:
         return queryset.filter(case_number=case_number).annotate(relevance=Value(1.0, output_field=FloatField()))
     key = name_key(text)
-    literal = (text or "").strip().lower()
+    literal = text.strip().lower()
     number_part = literal if any(char.isdigit() for char in literal) else ""
     if not key and not number_part:
-        return queryset.none()
+        # Nothing to search for ("%", "--"): no client, ordered like any search result.
+        return queryset.none().annotate(relevance=Value(0.0, output_field=FloatField()))
     condition = Q()
     if key:
         queryset = queryset.annotate(relevance=TrigramWordSimilarity(key, "search_text"))

@@ -4,7 +4,6 @@ Pseudonymised by default (case number, birth year, codes, no names or contact da
 added only when asked for explicitly, and the export is logged either way.
 """
 
-import csv
 import hashlib
 import hmac
 
@@ -14,8 +13,9 @@ from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from cases.countries import nationality_group
 from cases.models import Case, Client, TargetGroupMembership
+from hagen_zuhause.countries import nationality_group
+from hagen_zuhause.spreadsheets import csv_lines
 
 CHUNK = 2000
 
@@ -81,18 +81,13 @@ def export_queryset(user, today=None):
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a generator."""
-
-    def write(self, value):
-        return value
-
-
 def rows(user, *, with_names=False):
-    """Yield the CSV lines (BOM first, ';' separated) for the clients the user may see."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"
-    yield writer.writerow(HEADER + (NAME_COLUMNS if with_names else []))
+    """The CSV lines (BOM first, ';' separated, cells safe for spreadsheets) for the clients the user may see."""
+    return csv_lines(_values(user, with_names=with_names))
+
+
+def _values(user, *, with_names):
+    yield HEADER + (NAME_COLUMNS if with_names else [])
     for row in export_queryset(user).iterator(chunk_size=CHUNK):
         line = [
             row["case_number"],
@@ -108,4 +103,4 @@ def rows(user, *, with_names=False):
         ]
         if with_names:
             line += [row["first_name"], row["last_name"]]
-        yield writer.writerow(line)
+        yield line

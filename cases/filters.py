@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import codes
-from cases.countries import EU2, EU27, UNKNOWN
 from cases.duplicates import search_clients
 from cases.models import Case, Task
+from hagen_zuhause.countries import EU2, EU27, UNKNOWN
 from hagen_zuhause.models import User
 
 NATIONALITY_GROUPS = [
@@ -25,7 +25,7 @@ _UNKNOWN_CODES = [UNKNOWN, ""]
 
 
 def nationality_condition(group):
-    """The nationality codes of one report group, as a filter (see cases.countries.nationality_group)."""
+    """The nationality codes of one report group, as a filter (see hagen_zuhause.countries.nationality_group)."""
     if group == "germany":
         return Q(nationality="DE")
     if group == "eu2":

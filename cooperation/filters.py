@@ -9,12 +9,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import TargetGroup
-from cases.countries import LANGUAGES
 from cooperation.models import AgreementStatus, Partner, PartnerKind
+from hagen_zuhause.countries import LANGUAGES
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-#: The EU-2 languages: Bulgarian, Romanian and Romani (many EU-2 citizens in Hagen are Roma).
+#: The EU-2 languages: Bulgarian, Romanian and Romani (many EU-2 citizens the initiative meets are Roma).
 EU2_LANGUAGES = ("bg", "ro", "rom")
 
 #: Value of the target group filter for records without a target group.

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import TargetGroup
-from cases.countries import LANGUAGES
 from cooperation.models import Partner
+from hagen_zuhause.countries import LANGUAGES
 
 
 class PartnerAdminForm(forms.ModelForm):

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import TargetGroup
-from cases.countries import LANGUAGES
 from cases.duplicates import search_clients
 from cases.models import Client
-from cases.names import german_sort_key
-from cases.uploads import EXTENSIONS, check_upload
 from cooperation import services
 from cooperation.models import Agreement, AgreementDocument, GroupOffer, Partner
+from hagen_zuhause.countries import LANGUAGES
+from hagen_zuhause.names import german_sort_key
+from hagen_zuhause.uploads import EXTENSIONS, check_upload
 from housing.models import Landlord
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -8,36 +8,20 @@ make up a *version* fingerprint that the edit form sends back, so that two peopl
 record never silently overwrite each other.
 """
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import TargetGroup, TaskKind
-from cases.countries import LANGUAGES
 from cases.models import Client, Task
-from cases.uploads import store_upload
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
+from hagen_zuhause.countries import LANGUAGES
+from hagen_zuhause.locking import check_version, fingerprint
+from hagen_zuhause.uploads import store_upload
 
 #: Key of the advisory lock that serialises group offer records per organisation (double submits).
 _GROUP_OFFER_LOCK = 7_301
-
-
-def _fingerprint(values):
-    return hashlib.sha256("\x1f".join(str(value) for value in values).encode()).hexdigest()[:32]
-
-
-def _refuse_if_changed(current, expected):
-    if expected is not None and current != expected:
-        raise ValidationError(
-            _(
-                "Someone else saved this record while you were editing it. Your changes were not saved; "
-                "please reload the page, check the current values and enter your changes again."
-            ),
-            code="stale",
-        )
 
 
 def _clean_codes(values, choices):
@@ -67,7 +51,7 @@ PARTNER_FIELDS = (
 def partner_version(partner):
     """A fingerprint of the partner's editable values and linked landlords, sent with the edit form."""
     landlord_ids = sorted(partner.landlords.values_list("pk", flat=True)) if partner.pk else []
-    return _fingerprint([*(getattr(partner, name) for name in PARTNER_FIELDS), landlord_ids])
+    return fingerprint([*(getattr(partner, name) for name in PARTNER_FIELDS), landlord_ids])
 
 
 def _check_partner(partner, landlords):
@@ -105,10 +89,10 @@ def partner_create(*, organisation, actor, landlords=(), **fields):
 
 
 @transaction.atomic
-def partner_update(*, partner, actor, expected_version=None, landlords=None, **fields):
-    """Change a partner; refused when someone else saved since ``expected_version`` was read."""
+def partner_update(*, partner, actor, version=None, landlords=None, **fields):
+    """Change a partner; refused when someone else saved since ``version`` was read."""
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
-    _refuse_if_changed(partner_version(partner), expected_version)
+    check_version(partner_version(partner), version)
     for name, value in fields.items():
         setattr(partner, name, value)
     landlords = list(partner.landlords.all()) if landlords is None else list(landlords)
@@ -145,7 +129,7 @@ _SIGNED_STATUSES = {AgreementStatus.SIGNED, AgreementStatus.EXPIRED, AgreementSt
 
 def agreement_version(agreement):
     """A fingerprint of the agreement's editable values, sent with the edit form."""
-    return _fingerprint([getattr(agreement, name) for name in AGREEMENT_FIELDS])
+    return fingerprint([getattr(agreement, name) for name in AGREEMENT_FIELDS])
 
 
 def allowed_statuses(previous_status):
@@ -229,10 +213,10 @@ def agreement_create(*, organisation, actor, partner, subject, **fields):
 
 
 @transaction.atomic
-def agreement_update(*, agreement, actor, expected_version=None, **fields):
+def agreement_update(*, agreement, actor, version=None, **fields):
     """Change an agreement; the open review task follows its review date (moved, removed or created)."""
     agreement = Agreement.objects.select_for_update(of=("self",)).select_related("partner").get(pk=agreement.pk)
-    _refuse_if_changed(agreement_version(agreement), expected_version)
+    check_version(agreement_version(agreement), version)
     previous_status, previous_review_on, previous_subject = agreement.status, agreement.review_on, agreement.subject
     for name, value in fields.items():
         setattr(agreement, name, value)
@@ -312,12 +296,9 @@ def _sync_review_task(agreement, *, actor, review_changed, subject_changed=False
 def agreement_document_upload(*, agreement, uploaded_file, description, actor):
     """Store the signed agreement or an annex, under the same rules as a client's documents.
 
-    PDF, JPEG or PNG by content, at most 10 MB (``cases.uploads.check_upload``); the stored name is
-    a random token in private storage. Sending the same file twice in quick succession returns the
-    document stored first.
+    PDF, JPEG or PNG by content, at most 10 MB (``hagen_zuhause.uploads.check_upload``); the stored name is
+    a random token in private storage.
     """
-    # Serialise uploads per agreement so that the double-submit check sees a parallel request.
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     return store_upload(
         model=AgreementDocument,
         uploaded_file=uploaded_file,
@@ -335,7 +316,7 @@ GROUP_OFFER_FIELDS = ("title", "date", "target_group", "participant_count", "par
 def group_offer_version(group_offer):
     """A fingerprint of the group offer's values and linked participants, sent with the edit form."""
     participant_ids = sorted(group_offer.participants.values_list("pk", flat=True)) if group_offer.pk else []
-    return _fingerprint([*(getattr(group_offer, name) for name in GROUP_OFFER_FIELDS), participant_ids])
+    return fingerprint([*(getattr(group_offer, name) for name in GROUP_OFFER_FIELDS), participant_ids])
 
 
 def hidden_participants(group_offer, user):
@@ -396,14 +377,14 @@ def group_offer_create(*, organisation, actor, participants=(), **fields):
 
 
 @transaction.atomic
-def group_offer_update(*, group_offer, actor, expected_version=None, participants=None, **fields):
+def group_offer_update(*, group_offer, actor, version=None, participants=None, **fields):
     """Change a group offer; ``participants`` are the clients chosen among those the actor may see.
 
     Linked participants the actor may not see stay linked.
     """
     _lock_group_offers(group_offer.organisation_id)
     group_offer = GroupOffer.objects.select_for_update(of=("self",)).select_related("partner").get(pk=group_offer.pk)
-    _refuse_if_changed(group_offer_version(group_offer), expected_version)
+    check_version(group_offer_version(group_offer), version)
     for name, value in fields.items():
         setattr(group_offer, name, value)
     hidden = list(hidden_participants(group_offer, actor))

@@ -11,11 +11,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.contrib.postgres.lookups import Unaccent
-from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Lower
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,27 +23,20 @@ from django.views.generic import ListView
 
 from cases.codes import TargetGroup
 from cases.models import Referral
-from cases.names import german_sort_key
-from cases.uploads import download_response
+from cases.models.functions import NameKey
 from cooperation import quota, services
 from cooperation.filters import EU2_LANGUAGES, AgreementFilterSet, GroupOfferFilterSet, PartnerFilterSet
 from cooperation.forms_pages import AgreementDocumentForm, AgreementForm, GroupOfferForm, PartnerForm
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
+from hagen_zuhause.audit import log_list_view, search_description
+from hagen_zuhause.editing import edit_page
+from hagen_zuhause.uploads import download_response
 from housing.models import Landlord
 
 
-def _add_errors(form, error):
-    """Show a service's ValidationError on the form: a field's message at the field, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _name_order(field="name"):
-    """Alphabetical with Ä next to A (the database collation is C)."""
-    return [Lower(Unaccent(field)), "pk"]
+    """Alphabetical in German order (Ä next to A), as every list of names: the one sort key, NameKey."""
+    return [NameKey(field), "pk"]
 
 
 # --- Partners (Hilfenetz) ---------------------------------------------------------------------
@@ -90,21 +81,24 @@ class PartnerListView(PermissionRequiredMixin, ListView):
 
 
 def _partner_form_page(request, form, partner=None):
-    if request.method == "POST" and form.is_valid():
+    def save(form):
         data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
-        try:
-            if partner is None:
-                partner = services.partner_create(organisation=request.user.organisation, actor=request.user, **data)
-            else:
-                partner = services.partner_update(
-                    partner=partner, actor=request.user, expected_version=form.cleaned_data["version"], **data
-                )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The partner has been saved."))
-            return redirect("cooperation:partner_detail", pk=partner.pk)
-    return render(request, "cooperation/partner_form.html", {"form": form, "partner": partner})
+        if partner is None:
+            return services.partner_create(organisation=request.user.organisation, actor=request.user, **data)
+        return services.partner_update(
+            partner=partner, actor=request.user, version=form.cleaned_data["version"], **data
+        )
+
+    return edit_page(
+        request,
+        form,
+        save=save,
+        template="cooperation/partner_form.html",
+        context={"partner": partner},
+        success_url=lambda saved: reverse("cooperation:partner_detail", args=[saved.pk]),
+        success_message=_("The partner has been saved."),
+        creating=partner is None,
+    )
 
 
 @permission_required("cooperation.add_partner", raise_exception=True)
@@ -130,10 +124,7 @@ def partner_detail(request, pk):
     user = request.user
     partner = get_object_or_404(Partner.objects.visible_to(user), pk=pk)
     today = timezone.localdate()
-    landlords = sorted(
-        Landlord.objects.visible_to(user).filter(partners=partner),
-        key=lambda landlord: (german_sort_key(landlord.name), landlord.pk),
-    )
+    landlords = Landlord.objects.visible_to(user).filter(partners=partner).order_by(*_name_order())
     context = {"partner": partner, "landlords": landlords, "year": today.year}
     if user.has_perm("cooperation.view_agreement"):
         context["agreements"] = Agreement.objects.visible_to(user).filter(partner=partner).order_by(*_agreement_order())
@@ -158,7 +149,7 @@ def _agreement_order():
         default=Value(2),
         output_field=IntegerField(),
     )
-    return [status_rank, Lower(Unaccent("subject")), "pk"]
+    return [status_rank, NameKey("subject"), "pk"]
 
 
 class AgreementListView(PermissionRequiredMixin, ListView):
@@ -199,24 +190,25 @@ def _review_message(request, agreement):
 
 
 def _agreement_form_page(request, form, agreement=None):
-    if request.method == "POST" and form.is_valid():
+    def save(form):
         fields = form.service_fields()
-        try:
-            if agreement is None:
-                agreement = services.agreement_create(
-                    organisation=request.user.organisation, actor=request.user, **fields
-                )
-            else:
-                agreement = services.agreement_update(
-                    agreement=agreement, actor=request.user, expected_version=form.cleaned_data["version"], **fields
-                )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The agreement has been saved."))
-            _review_message(request, agreement)
-            return redirect("cooperation:agreement_detail", pk=agreement.pk)
-    return render(request, "cooperation/agreement_form.html", {"form": form, "agreement": agreement})
+        if agreement is None:
+            return services.agreement_create(organisation=request.user.organisation, actor=request.user, **fields)
+        return services.agreement_update(
+            agreement=agreement, actor=request.user, version=form.cleaned_data["version"], **fields
+        )
+
+    return edit_page(
+        request,
+        form,
+        save=save,
+        template="cooperation/agreement_form.html",
+        context={"agreement": agreement},
+        success_url=lambda saved: reverse("cooperation:agreement_detail", args=[saved.pk]),
+        success_message=_("The agreement has been saved."),
+        after_save=lambda saved: _review_message(request, saved),
+        creating=agreement is None,
+    )
 
 
 @permission_required("cooperation.add_agreement", raise_exception=True)
@@ -267,21 +259,25 @@ def agreement_detail(request, pk):
 def agreement_document_upload(request, pk):
     """Upload the signed agreement or an annex; the type is checked by content, not by name."""
     agreement = _visible_agreement(request, pk)
-    form = AgreementDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_document_upload(
-                agreement=agreement,
-                uploaded_file=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(request, _("The document has been uploaded."))
-            return redirect(reverse("cooperation:agreement_detail", args=[agreement.pk]) + "#agreement-documents")
-    return render(request, "cooperation/agreement_document_upload.html", {"form": form, "agreement": agreement})
+
+    return edit_page(
+        request,
+        AgreementDocumentForm(request.POST or None, request.FILES or None),
+        save=lambda form: services.agreement_document_upload(
+            agreement=agreement,
+            uploaded_file=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+            actor=request.user,
+        ),
+        template="cooperation/agreement_document_upload.html",
+        context={"agreement": agreement},
+        success_url=lambda _document: (
+            reverse("cooperation:agreement_detail", args=[agreement.pk]) + "#agreement-documents"
+        ),
+        success_message=_("The document has been uploaded."),
+        creating=True,
+        error_field="file",
+    )
 
 
 @permission_required("cooperation.view_agreementdocument", raise_exception=True)
@@ -355,25 +351,34 @@ def _group_offer_form_page(request, group_offer):
     form, searching = _group_offer_form(request, group_offer)
     if group_offer.pk:
         form.set_version(services.group_offer_version(group_offer))
-    if request.method == "POST" and not searching and form.is_valid():
+
+    def save(form):
         fields = form.service_fields()
-        try:
-            if group_offer.pk:
-                services.group_offer_update(
-                    group_offer=group_offer,
-                    actor=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    **fields,
-                )
-            else:
-                services.group_offer_create(organisation=request.user.organisation, actor=request.user, **fields)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The group offer has been saved."))
-            return redirect("cooperation:group_offer_list")
-    context = {"form": form, "group_offer": group_offer if group_offer.pk else None}
-    return render(request, "cooperation/group_offer_form.html", context)
+        if group_offer.pk:
+            return services.group_offer_update(
+                group_offer=group_offer, actor=request.user, version=form.cleaned_data["version"], **fields
+            )
+        return services.group_offer_create(organisation=request.user.organisation, actor=request.user, **fields)
+
+    def context():
+        shown = form.chosen_count + len(form.found)
+        if shown:
+            # The participant list names clients (those linked and those found): one access-log row.
+            searched = [search_description(form.search_text)] if form.searched else []
+            log_list_view(request, _("Group offer participants"), shown=shown, filters=searched)
+        return {"group_offer": group_offer if group_offer.pk else None}
+
+    return edit_page(
+        request,
+        form,
+        save=save,
+        template="cooperation/group_offer_form.html",
+        context=context,
+        success_url=lambda _saved: reverse("cooperation:group_offer_list"),
+        success_message=_("The group offer has been saved."),
+        creating=group_offer.pk is None,
+        is_valid=(lambda: False) if searching else None,
+    )
 
 
 @permission_required("cooperation.add_groupoffer", raise_exception=True)

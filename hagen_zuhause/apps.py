@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -24,4 +25,11 @@ class HagenZuhauseConfig(AppConfig):
     verbose_name = _("Organisation and access")
 
     def ready(self):
+        from hagen_zuhause.database import secure_after_migrate
+        from hagen_zuhause.notices import remember_notices_at_login
+        from hagen_zuhause.second_factor.session import remember_login
+
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="hagen_zuhause_sync_roles")
+        post_migrate.connect(secure_after_migrate, dispatch_uid="hagen_zuhause_secure_database")
+        user_logged_in.connect(remember_login, dispatch_uid="hagen_zuhause_second_factor_login")
+        user_logged_in.connect(remember_notices_at_login, dispatch_uid="hagen_zuhause_access_notices")

@@ -7,8 +7,12 @@ from hagen_zuhause.models import Organisation
 
 
 def organisation_from_option(value):
-    """The organisation named by --organisation (name, short name or id); optional when there is one."""
-    organisations = Organisation.objects.order_by("pk")
+    """The municipality named by --organisation (name, short name or id); optional when there is one.
+
+    The commands act for a municipality's office (its clients, its reports); the state's organisation
+    holds no such data and is never chosen, so a demo installation with the state still needs no option.
+    """
+    organisations = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("pk")
     if not value:
         found = list(organisations[:2])
         if len(found) == 1:

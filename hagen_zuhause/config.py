@@ -71,5 +71,25 @@ class Config:
         except Exception as error:  # django-environ raises several kinds
             raise ImproperlyConfigured(f"{name} is not a database URL ({type(error).__name__}).") from None
         if parsed.get("ENGINE") != "django.db.backends.postgresql":
-            raise ImproperlyConfigured(f"{name} must point at PostgreSQL (postgres://…), version 14 or newer.")
+            raise ImproperlyConfigured(f"{name} must point at PostgreSQL (postgres://…), version 15 or newer.")
         return parsed
+
+    def email(self, name):
+        """Django's EMAIL_* settings from an SMTP URL, or {} when the variable is unset or empty.
+
+        ``smtp://user:password@host:587`` (port 587 uses STARTTLS), ``smtp+tls://…`` (STARTTLS),
+        ``smtps://…:465`` (TLS from the start). Special characters in the password are percent-encoded.
+        """
+        value = self._raw(name, "")
+        if not value:
+            return {}
+        try:
+            parsed = environ.Env.email_url_config(value)
+        except Exception as error:  # django-environ raises several kinds
+            raise ImproperlyConfigured(f"{name} is not an SMTP URL ({type(error).__name__}).") from None
+        if parsed.get("EMAIL_BACKEND") != "django.core.mail.backends.smtp.EmailBackend" or not parsed.get("EMAIL_HOST"):
+            raise ImproperlyConfigured(f"{name} must be an SMTP URL with a host: smtp://user:password@host:587.")
+        if parsed.get("EMAIL_PORT") == 587 and not parsed.get("EMAIL_USE_SSL"):
+            parsed["EMAIL_USE_TLS"] = True
+        parsed.pop("EMAIL_FILE_PATH", None)
+        return {key: value for key, value in parsed.items() if value is not None}

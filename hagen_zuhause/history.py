@@ -10,25 +10,17 @@ The cost follows the rows shown (and the page's depth), not the size of the hist
 """
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import connection, models
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from pghistory import core, utils
 from pghistory.models import Context, Events
 from pghistory.models import Event as PghistoryEvent
 
-LABELS = {
-    "insert": _("created"),
-    "update": _("changed"),
-    "delete": _("deleted"),
-    "role.add": _("role added"),
-    "role.remove": _("role removed"),
-}
+from hagen_zuhause.dates import local_midnight
 
 
 class Event(PghistoryEvent):
@@ -281,6 +273,10 @@ def _condition(lookup, value):
         return lambda model: _ALL_ROWS if model._meta.label == value else None
     if lookup == "pgh_obj_id":
         return lambda model: _object_id_condition(model, value)
+    if lookup == "references":
+        # ``references=(model, pk)``: the record's events and those of the records pointing to it.
+        target, pk = value
+        return _referencing(target._meta.concrete_model, pk)
     if lookup == "pgh_label":
         condition = _Sql("e.pgh_label = %s", [value])
         return lambda model: condition
@@ -326,8 +322,7 @@ def _time_bound(rest, value):
     before it exactly when before the midnight that starts the next day.
     """
     if rest.startswith("date__"):
-        day = value if rest == "date__gte" else value + timedelta(days=1)
-        value = timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+        value = local_midnight(value if rest == "date__gte" else value + timedelta(days=1))
     return _Sql(f"e.pgh_created_at {_TIME_BOUNDS[rest]} %s", [value])
 
 
@@ -342,18 +337,27 @@ def events_of_organisation(organisation_id):
 def events_referencing(obj):
     """Events of ``obj`` and of every record pointing to it, as ``Events.objects.references(obj)``; newest first."""
     target = obj._meta.concrete_model
-    quote = connection.ops.quote_name
     models = core.event_models(references_model=target)
-    key = target._meta.pk.get_db_prep_value(obj.pk, connection)
-    conditions = {}
-    for model in models:
+    return EventList(models, conditions=(_referencing(target, obj.pk),))
+
+
+def _referencing(target, pk):
+    """A condition (as ``EventList`` takes them): the event is of the record ``pk`` of ``target`` or points to it.
+
+    The event tables' foreign keys (their own record's ``pgh_obj`` among them) are indexed: one record's
+    events are read by key.
+    """
+    quote = connection.ops.quote_name
+    key = target._meta.pk.get_db_prep_value(pk, connection)
+
+    def condition(model):
         columns = [field.column for field in model._meta.fields if utils.related_model(field) == target]
-        conditions[model] = _Sql(
-            "(" + " OR ".join(f"e.{quote(column)} = %s" for column in columns) + ")",
-            [key] * len(columns),
-            by_key=True,
-        )
-    return EventList(models, conditions=(conditions.get,))
+        if not columns:
+            return None
+        sql = "(" + " OR ".join(f"e.{quote(column)} = %s" for column in columns) + ")"
+        return _Sql(sql, [key] * len(columns), by_key=True)
+
+    return condition
 
 
 def tracked_models():
@@ -364,44 +368,3 @@ def tracked_models():
         if tracked is not None and (tracked._meta.label, tracked._meta.verbose_name) not in found:
             found.append((tracked._meta.label, tracked._meta.verbose_name))
     return sorted(found, key=lambda item: str(item[1]))
-
-
-def describe(event, users_by_id):
-    """A row of the history page: who changed which record how, with before and after."""
-    context = event.pgh_context or {}
-    model = _model_for(event.pgh_obj_model)
-    changes = []
-    for field_name, (before, after) in (event.pgh_diff or {}).items():
-        changes.append({"field": _field_label(model, field_name), "before": before, "after": after})
-    user = users_by_id.get(context.get("user"))
-    return {
-        "at": event.pgh_created_at,
-        "actor": str(user) if user else context.get("actor") or _("unknown"),
-        "command": context.get("command", ""),
-        "request_id": context.get("request_id", ""),
-        "record_type": model._meta.verbose_name if model else event.pgh_obj_model,
-        "record_id": event.pgh_obj_id or _record_id(event),
-        "label": LABELS.get(event.pgh_label, event.pgh_label),
-        "changes": changes,
-    }
-
-
-def _record_id(event):
-    data = event.pgh_data or {}
-    return data.get("user") or data.get("id") or ""
-
-
-def _model_for(label):
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
-
-
-def _field_label(model, field_name):
-    if model is None:
-        return field_name
-    try:
-        return model._meta.get_field(field_name).verbose_name
-    except Exception:
-        return field_name

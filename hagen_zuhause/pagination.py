@@ -10,6 +10,20 @@ from django.core.paginator import Paginator
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 
+#: The highest page number any list reads. An absurd number (``?page=99999999999999999999``) is read as
+#: this one, so that its offset still fits PostgreSQL's OFFSET and LIMIT (bigint) and the page answers
+#: like any other page past the end of the list.
+MAX_PAGE = 10**9
+
+
+def page_number(value, default=1):
+    """A page number from the query string: a whole number from 1 to MAX_PAGE, else ``default``."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return min(max(number, 1), MAX_PAGE)
+
 
 class LimitedCountPaginator(Paginator):
     """A paginator whose count stops after ``count_limit`` rows, or after the page asked for if later.
@@ -25,11 +39,8 @@ class LimitedCountPaginator(Paginator):
         self.counted_up_to = count_limit
 
     def page(self, number):
-        try:
-            # Capped so that an absurd page number still fits PostgreSQL's LIMIT (and then answers 404).
-            wanted = min(int(number), 10**9)
-        except (TypeError, ValueError):
-            wanted = 1
+        # Capped so that an absurd page number still fits PostgreSQL's LIMIT (and then answers 404).
+        wanted = page_number(number)
         # Count at least up to the requested page, so that it exists and its "next" link is right.
         if "count" not in self.__dict__:
             self.counted_up_to = max(self.count_limit, wanted * self.per_page)

@@ -1,4 +1,4 @@
-"""The three roles and the permissions each holds.
+"""The four roles and the permissions each holds.
 
 Roles are Django groups (created by migration ``0002_roles``); their permissions are
 set from :data:`ROLE_PERMISSIONS` after every ``migrate``, so that a model added by a
@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     SOCIAL_WORKER = "Sozialarbeit", _("Social work")
     TEAM_LEAD = "Teamleitung", _("Team lead")
     ADMINISTRATION = "Verwaltung", _("Administration")
+    STATE = "Land", _("State (Land)")
 
 
 _EVERYONE = [
@@ -39,9 +40,14 @@ _CASE_WORK = [
     *_crud("cases", "accommodationstay"),
     *_crud("cases", "contact"),
     *_crud("cases", "task"),
+    *_crud("cases", "appointment"),
     *_crud("cases", "notice"),
     *_crud("cases", "referral"),
     *_crud("cases", "document", ("view", "add")),
+    *_crud("cases", "lettertemplate", ("view",)),
+    *_crud("cases", "letter", ("view", "add")),
+    *_crud("cases", "cover"),
+    "cases.view_processingrestriction",
     "cooperation.view_partner",
     "cooperation.view_agreement",
     "cooperation.view_agreementdocument",
@@ -49,6 +55,7 @@ _CASE_WORK = [
     *_crud("cooperation", "groupoffer"),
     *_crud("housing", "landlord", ("view",)),
     *_crud("housing", "kdutable", ("view",)),
+    "housing.view_district",
     *_crud("housing", "kdulimit", ("view",)),
     *_crud("housing", "housingoffer"),
     *_crud("housing", "housingsearch"),
@@ -69,8 +76,15 @@ ROLE_PERMISSIONS = {
         *_CASE_WORK,
         "hagen_zuhause.view_audit",
         "hagen_zuhause.view_accesslog",
+        "hagen_zuhause.view_accesschange",
+        "hagen_zuhause.decide_accesschange",
         "cases.view_restricted_client",
+        "cases.cover_anyone",
+        *_crud("cases", "erasurerequest", ("view", "add")),
+        "cases.decide_erasurerequest",
+        *_crud("cases", "processingrestriction", ("add", "change")),
         "cases.import_data",
+        *_crud("cases", "lettertemplate", ("add", "change")),
         "cases.change_any_contact",
         "cases.delete_accommodationstay",
         "cases.delete_task",
@@ -78,6 +92,8 @@ ROLE_PERMISSIONS = {
         *_crud("cooperation", "agreementdocument", ("view", "add")),
         "reports.export_report",
         "reports.finalise_report",
+        "reports.view_reportsubmission",
+        "reports.submit_report",
         *_crud("cooperation", "partner", ("add", "change")),
         "housing.change_stallthreshold",
         "housing.add_stallthreshold",
@@ -88,20 +104,37 @@ ROLE_PERMISSIONS = {
         *_EVERYONE,
         "hagen_zuhause.add_user",
         "hagen_zuhause.change_user",
+        "hagen_zuhause.view_accesschange",
         "hagen_zuhause.view_organisation",
         "hagen_zuhause.change_organisation",
         *_crud("cooperation", "partner"),
         *_crud("housing", "landlord"),
         *_crud("housing", "housingoffer"),
         *_crud("housing", "kdutable", ("view", "add", "change", "delete")),
+        *_crud("housing", "district", ("view", "add", "change", "delete")),
         *_crud("housing", "kdulimit", ("view", "add", "change", "delete")),
         *_crud("housing", "seniorflat"),
         *_crud("housing", "seniorflatplace"),
+    ],
+    # The state's office reads the submitted quarterly figures of every municipality and nothing else:
+    # no permission on any model that holds personal data, not even the colleagues' list.
+    Role.STATE: [
+        "reports.view_state_overview",
     ],
 }
 
 #: Roles whose members work in Django's admin (is_staff).
 STAFF_ROLES = {Role.ADMINISTRATION}
+
+#: Roles that read client files. Such a role takes effect only when two people agreed (a request and a
+#: Teamleitung's confirmation), and nobody of the role Verwaltung ever sets or sees their passwords.
+CLIENT_DATA_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_LEAD}
+
+#: The roles a user of an organisation of each kind may hold: the state's users hold Land, and only they.
+ROLES_OF_KIND = {
+    "municipality": {Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.ADMINISTRATION},
+    "state": {Role.STATE},
+}
 
 
 def sync_role_permissions(**kwargs):

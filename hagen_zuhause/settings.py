@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pghistory
+from django.utils.module_loading import import_string
 
 from hagen_zuhause.config import Config
 
@@ -20,12 +21,24 @@ SECRET_KEY = config.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = config.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else None)
 CSRF_TRUSTED_ORIGINS = config.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": config.database("DATABASE_URL")}
+# The role that owns the tables: migrate, restore and the retention's history redaction use it; the
+# application's role (DATABASE_URL) owns nothing (hagen_zuhause/database.py, README "Database roles").
+DATABASE_OWNER = config.database("DATABASE_OWNER_URL") if config.str("DATABASE_OWNER_URL", default="") else None
+if DATABASE_OWNER is not None:
+    DATABASE_OWNER.setdefault("OPTIONS", {})
 DATABASES["default"]["CONN_MAX_AGE"] = config.int("DJANGO_DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL's JIT compiles large report queries for about a second before they run for less than that
 # (measured at 100,000 clients); the app's queries are short, so it is switched off for its connections.
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
+
+# SMTP for the daily reminder digests (send_reminders); unset, no mail is sent and the command says so.
+_email = config.email("DJANGO_EMAIL_URL")
+globals().update(_email)
+EMAIL_CONFIGURED = bool(_email)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = config.str("DJANGO_DEFAULT_FROM_EMAIL", default="zuhause@localhost")
 
 INSTALLED_APPS = [
     "hagen_zuhause.apps.HagenZuhauseConfig",
@@ -45,6 +58,10 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "cases",
     "housing",
     "cooperation",
@@ -52,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hagen_zuhause.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hagen_zuhause.middleware.RequestIdMiddleware",
@@ -60,7 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "hagen_zuhause.middleware.HtmxLoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hagen_zuhause.second_factor.middleware.SecondFactorMiddleware",
     "hagen_zuhause.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -117,13 +137,41 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Records of logins and failed logins (user name, address) are removed after this many days
+# by the scheduled job cleanup_login_attempts.
+LOGIN_ATTEMPTS_KEPT_DAYS = config.int("DJANGO_LOGIN_ATTEMPTS_KEPT_DAYS", default=90)
 # Behind a load balancer the client address comes from X-Forwarded-For: set the number of
 # proxies in front of the application so that it cannot be spoofed.
-AXES_IPWARE_PROXY_COUNT = config.int("DJANGO_TRUSTED_PROXY_COUNT", default=0) or None
+# The same count lets the app take the proxy's X-Request-ID (hagen_zuhause.middleware.RequestIdMiddleware).
+TRUSTED_PROXY_COUNT = config.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
-# Sessions live in the database and end after a period without activity.
+# --- Second factor (README "Second factor"; docs/decisions.md) ----------------------------
+# Organisations require it by their setting; platform superusers always, except in development.
+SECOND_FACTOR_REQUIRED_FOR_SUPERUSERS = not DEBUG
+# Wrong codes at the second step lock it like a wrong password locks the login: after as many
+# failures in a row, for as long. django-otp's growing delay (1, 2, 4, 8 s) applies before that.
+SECOND_FACTOR_FAILURE_LIMIT = AXES_FAILURE_LIMIT
+SECOND_FACTOR_LOCK_TIME = AXES_COOLOFF_TIME
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The account's label in authenticator apps: django-otp calls a callable with the device.
+OTP_TOTP_ISSUER = lambda device: import_string("hagen_zuhause.second_factor.services.totp_issuer")(device)  # noqa: E731
+# Passkeys are a second factor after the password, never a login of their own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "ZUHAUSE"
+# The relying party is the host the browser talks to (checked against ALLOWED_HOSTS), and so is the
+# expected origin: one installation answers under its own name, a test server under localhost.
+OTP_WEBAUTHN_RP_ID_CALLABLE = "hagen_zuhause.second_factor.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "hagen_zuhause.second_factor.passkeys.PasskeyHelper"
+# otp_webauthn.E030 wants a fixed list of origins; PasskeyHelper takes the request's own origin instead.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
+
+# Sessions live in the database and end after a period without activity. The session table records
+# each session's user, so that taking access away ends that user's sessions at once.
+SESSION_ENGINE = "hagen_zuhause.sessions"
 SESSION_IDLE_MINUTES = config.int("DJANGO_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # Sliding expiry without a write per request: hagen_zuhause.middleware.SessionActivityMiddleware.
@@ -186,6 +234,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Backups (manage.py backup): an OpenPGP public key file to encrypt them to, and where the PostgreSQL
+# client programs of the server's version are when they are not in Debian's or the embedded server's place.
+BACKUP_ENCRYPTION_KEY = config.str("DJANGO_BACKUP_ENCRYPTION_KEY", default=None)
+POSTGRES_BIN_DIR = config.str("DJANGO_POSTGRES_BIN_DIR", default=None)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -212,18 +264,22 @@ PGHISTORY_DEFAULT_TRACKERS = (
 DEMO_DATA_ALLOWED = config.bool("DJANGO_DEMO_DATA", default=DEBUG)
 
 # --- Logging ----------------------------------------------------------------------------
-# Request logs name the path only: URLs carry ids, never names; query strings are left out.
+# One JSON object per line on stdout (hagen_zuhause.logs): request id, user and organisation ids,
+# the path without its query string. Names and form values never reach a log line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"json": {"()": "hagen_zuhause.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+    },
     "root": {"handlers": ["console"], "level": config.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # runserver's own line quotes the query string; hagen_zuhause.request logs every request instead.
+        "django.server": {"handlers": [], "propagate": False},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
     },
 }

@@ -12,6 +12,8 @@ from datetime import timedelta
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, When, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import (
@@ -20,6 +22,7 @@ from housing.models import (
     Placement,
     PlacementStep,
     StallThreshold,
+    district_name_of,
 )
 
 #: The board's placement columns, in pipeline order.
@@ -43,10 +46,24 @@ def stall_limits(organisation):
 
 @dataclass
 class Card:
+    """One card; a placement's card carries its link and its line of days written out (see build_board)."""
+
     placement: Placement | None = None
     offer: HousingOffer | None = None
     days: int = 0
     stalled: bool = False
+    url: str = ""
+    days_text: str = ""
+
+
+def _placement_card(placement, days, stalled, url_prefix):
+    """A placement's card with what it shows written once here: the board draws up to 250 of them, and
+    the template tags per card (a link, a plural) were most of the page's time."""
+    if days:
+        text = ngettext("%(counter)s day in this step", "%(counter)s days in this step", days) % {"counter": days}
+    else:
+        text = gettext("in this step since today")
+    return Card(placement=placement, days=days, stalled=stalled, url=f"{url_prefix}{placement.pk}/", days_text=text)
 
 
 @dataclass
@@ -73,6 +90,9 @@ def build_board(user, today):
     # first; the database keeps the first CARDS_SHOWN of each column and counts them all.
     latest_move_in = Case(When(step=PlacementStep.MOVED_IN, then=F("moved_in_on"))).desc(nulls_last=True)
     in_column = {"partition_by": F("step")}
+    # A card shows the client's name and case number and the flat's street: only these are loaded.
+    shown_fields = ["step", "step_changed_on", "moved_in_on", "client__first_name", "client__last_name"]
+    shown_fields += ["client__case_number", "offer__street"]
     placements = (
         Placement.objects.visible_to(user)
         .filter(Q(step__in=BOARD_STEPS) | Q(step=PlacementStep.MOVED_IN, moved_in_on__gte=since))
@@ -82,29 +102,35 @@ def build_board(user, today):
         )
         .filter(position__lte=CARDS_SHOWN)
         .select_related("client", "offer")
+        .only(*shown_fields)
+        .annotate(offer_district_label=district_name_of("offer__organisation", "offer__district"))
         .order_by("step", "position")
     )
+    # Every card links to its placement: the address is built once and completed per card.
+    url_prefix = reverse("housing:placement_detail", args=[0]).removesuffix("0/")
     for placement in placements:
+        placement.offer.district_label = placement.offer_district_label
         days = (today - placement.step_changed_on).days
         if placement.step == PlacementStep.MOVED_IN:
-            moved_in.cards.append(Card(placement=placement, days=days))
+            moved_in.cards.append(_placement_card(placement, days, False, url_prefix))
             moved_in.total = placement.column_total
             continue
         column = columns[PlacementStep(placement.step)]
         stalled = column.limit is not None and days > column.limit
-        column.cards.append(Card(placement=placement, days=days, stalled=stalled))
+        column.cards.append(_placement_card(placement, days, stalled, url_prefix))
         column.total = placement.column_total
 
     # Any active placement counts, also one of a client the user cannot see.
     active = Placement.objects.filter(offer=OuterRef("pk")).active()
+    # The first cards and the number of all in one query (the count is taken before the limit).
     offers = (
         HousingOffer.objects.visible_to(user)
         .open()
         .exclude(Exists(active))
-        .select_related("landlord")
+        .annotate(column_total=Window(Count("pk")))
         .order_by("acquired_on", "pk")
     )
     open_offers = Column("open_offers", _("Open offers without a placement"), kind="offer")
-    open_offers.total = offers.count()
     open_offers.cards = [Card(offer=offer, days=(today - offer.acquired_on).days) for offer in offers[:CARDS_SHOWN]]
+    open_offers.total = open_offers.cards[0].offer.column_total if open_offers.cards else 0
     return [open_offers, *columns.values(), moved_in]

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from housing.models import KduLimit, KduTable
 
-DEMO_KDU_SOURCE = "Demowerte – bitte durch die gültigen Werte der Stadt Hagen ersetzen"
+DEMO_KDU_SOURCE = "Demowerte – bitte durch die gültigen Werte der Kommune ersetzen"
 
 #: Plausible, but invented, limits of the gross cold rent by household size (EUR).
 DEMO_KDU_LIMITS = {
@@ -19,6 +19,23 @@ DEMO_KDU_LIMITS = {
 }
 DEMO_KDU_EXTRA_PERSON = Decimal("85.00")
 DEMO_KDU_VALID_FROM = date(2024, 1, 1)
+
+#: Hagen's five city districts (Stadtbezirke), the demo organisation's list.
+HAGEN_DISTRICTS = [
+    ("mitte", "Hagen-Mitte"),
+    ("nord", "Hagen-Nord"),
+    ("hohenlimburg", "Hohenlimburg"),
+    ("eilpe_dahl", "Eilpe/Dahl"),
+    ("haspe", "Haspe"),
+]
+
+#: The invented second municipality's districts (``seed_demo --second-municipality``).
+MUSTERSTADT_DISTRICTS = [
+    ("innenstadt", "Innenstadt"),
+    ("nordstadt", "Nordstadt"),
+    ("suedviertel", "Südviertel"),
+    ("am-see", "Am See"),
+]
 
 
 @transaction.atomic

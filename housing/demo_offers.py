@@ -16,6 +16,7 @@ from django.db import transaction
 
 from cases.codes import CaseType
 from cases.models import Case, Client
+from hagen_zuhause.dates import add_months
 from hagen_zuhause.models import User
 from housing.models import (
     DeclineReason,
@@ -30,7 +31,7 @@ from housing.models import (
     PlacementStep,
     PlacementStepRecord,
 )
-from housing.services import FOLLOW_UP_MONTHS, add_months
+from housing.services import FOLLOW_UP_MONTHS
 
 # Made-up names: demo data must not look like records of real companies.
 LANDLORDS = [
@@ -96,6 +97,9 @@ def _landlords(organisation, rng, count):
 
 
 def _offers(organisation, rng, today, landlords, workers, count):
+    districts = [code for code, _name in District.objects.of_organisation(organisation).choices()]
+    if not districts:
+        return []
     rows = []
     for _number in range(count):
         rooms = rng.choice([1, 1.5, 2, 2, 2.5, 3, 3, 4, 5])
@@ -107,7 +111,7 @@ def _offers(organisation, rng, today, landlords, workers, count):
                 landlord=rng.choice(landlords),
                 street=f"{rng.choice(STREETS)} {rng.randint(1, 180)}",
                 postcode=rng.choice(["58089", "58095", "58097", "58099", "58119", "58135"]),
-                district=rng.choice(District.values),
+                district=rng.choice(districts),
                 living_space=space,
                 rooms=Decimal(str(rooms)),
                 floor=rng.randint(0, 5),

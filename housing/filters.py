@@ -50,7 +50,7 @@ class OfferFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, label=_("Status"), method="by_status", empty_label=None
     )
-    district = django_filters.ChoiceFilter(choices=District.choices, label=_("District"), empty_label=_("all"))
+    district = django_filters.ChoiceFilter(choices=(), label=_("District"), empty_label=_("all"))
     rooms_min = django_filters.NumberFilter(
         field_name="rooms",
         lookup_expr="gte",
@@ -74,11 +74,12 @@ class OfferFilterSet(django_filters.FilterSet):
         model = HousingOffer
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, organisation, **kwargs):
         if data is not None and not data.get("status"):
             data = data.copy()
             data["status"] = OPEN
         super().__init__(data, *args, **kwargs)
+        self.filters["district"].extra["choices"] = District.objects.of_organisation(organisation).choices()
 
     def by_status(self, queryset, name, value):
         if value == ALL:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hagen_zuhause.forms import ConfirmationField
 from hagen_zuhause.models import User
 from housing.models import District, HousingOffer, HousingSearch, Landlord, OfferStatus
 from housing.services import landlord_version
@@ -151,6 +152,11 @@ class OfferForm(VersionedForm):
             self.fields["acquired_by"].initial = user.pk
             self.fields["acquired_on"].initial = timezone.localdate()
         self.fields["landlord"].queryset = landlords.order_by("name")
+        self.fields["district"] = forms.ChoiceField(
+            label=_("District"),
+            choices=[("", "---------"), *District.objects.of_organisation(user.organisation_id).choices()],
+            help_text=_("Verwaltung keeps the list of districts."),
+        )
         self.fields["acquired_by"].queryset = colleagues.order_by("last_name", "first_name", "username")
         self.fields["acquired_by"].label_from_instance = lambda colleague: str(colleague)
         self.fields["status"].choices = self._status_choices(offer)
@@ -210,12 +216,18 @@ class OfferForm(VersionedForm):
         return cleaned
 
 
+class OfferWithdrawForm(forms.Form):
+    """Withdrawing an offer declines the households proposed for it: confirmed in the same form."""
+
+    confirmed = ConfirmationField(label=_("Withdraw the offer; households proposed for it are declined."))
+
+
 class HousingSearchForm(VersionedForm):
     """What a household looks for; empty districts mean any district."""
 
     districts = forms.MultipleChoiceField(
         label=_("Preferred districts"),
-        choices=District.choices,
+        choices=(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Leave all unticked when any district is fine."),
@@ -233,6 +245,8 @@ class HousingSearchForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        organisation = self.instance.client.organisation_id
+        self.fields["districts"].choices = District.objects.of_organisation(organisation).choices()
         self.fields["max_floor_without_lift"].widget.attrs.update({"min": -1, "max": 30})
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -258,3 +272,20 @@ class HousingSearchForm(VersionedForm):
         if value is not None and value < 1:
             raise forms.ValidationError(_("Enter at least one room."))
         return value
+
+
+class DistrictRowForm(forms.Form):
+    """One line of the organisation's list of districts; an empty new line is ignored."""
+
+    district = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=80, required=False)
+    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("district") and not (cleaned.get("name") or "").strip() and not cleaned.get("DELETE"):
+            self.add_error("name", _("Please enter a name, or tick “remove”."))
+        return cleaned
+
+
+DistrictFormSet = forms.formset_factory(DistrictRowForm, extra=3, can_delete=True, max_num=200, validate_max=True)

@@ -6,7 +6,7 @@ Every client choice list is scoped with ``visible_to``.
 """
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import CaseType, Outcome, TargetGroup
 from cases.models import Case, Client, TargetGroupMembership
-from cases.names import german_sort_key
+from hagen_zuhause.forms import ConfirmationField
+from hagen_zuhause.names import german_sort_key
 from housing.models import (
     DEFAULT_STALL_DAYS,
     PIPELINE,
+    PLANNED_STEP_KINDS,
     DeclineReason,
     FollowUpResult,
     PlacementStep,
@@ -26,6 +28,7 @@ from housing.models import (
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def _helper(*fields):
@@ -94,6 +97,12 @@ class PlacementAdvanceForm(forms.Form):
     step = forms.ChoiceField(label=_("Next step"))
     on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    skip_reason = forms.CharField(
+        label=_("Why were steps in between skipped?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when you jump over steps (e.g. no viewing): they are recorded as skipped with this reason."),
+    )
     close_case = forms.BooleanField(required=False, initial=True)
     expected_step = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -108,7 +117,8 @@ class PlacementAdvanceForm(forms.Form):
         close_case = self.fields["close_case"]
         close_case.label = _("Close the case as “%(outcome)s”") % {"outcome": Outcome.PLACED_OWN_TENANCY.label}
         close_case.help_text = _("Only with the move-in: the open provision case is closed with this outcome.")
-        fields = ["step", "on", "note"]
+        self.current_step = placement.step
+        fields = ["step", "on", "note", Field("skip_reason", wrapper_class="placement-skip-reason")]
         if self.offers_move_in:
             fields.append(Field("close_case", wrapper_class="placement-close-case"))
         else:
@@ -120,6 +130,62 @@ class PlacementAdvanceForm(forms.Form):
         if on > timezone.localdate():
             raise forms.ValidationError(_("The date lies in the future."))
         return on
+
+    def clean(self):
+        data = super().clean()
+        step = data.get("step")
+        if step and self.current_step in PIPELINE:
+            skipped = PIPELINE[PIPELINE.index(self.current_step) + 1 : PIPELINE.index(PlacementStep(step))]
+            if skipped and not data.get("skip_reason", "").strip():
+                self.add_error(
+                    "skip_reason",
+                    _("Say why the steps %(steps)s did not take place.")
+                    % {"steps": ", ".join(f"„{skipped_step.label}“" for skipped_step in skipped)},
+                )
+        return data
+
+
+def plannable_steps(placement):
+    """The steps still ahead that happen on a day with the household and can be planned."""
+    if placement.step not in PIPELINE:
+        return []
+    ahead = PIPELINE[PIPELINE.index(placement.step) + 1 :]
+    return [step for step in ahead if step in PLANNED_STEP_KINDS]
+
+
+class PlacementPlanForm(forms.Form):
+    """Plan a step still ahead (viewing, lease signing, move-in): the day (today or later) and the time.
+
+    It becomes an appointment of the worker.
+    """
+
+    step = forms.ChoiceField(label=_("Appointment for"))
+    on = forms.DateField(label=_("Day"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("from"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("until"), widget=TIME_WIDGET, required=False)
+    expected_step = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, placement, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = plannable_steps(placement)
+        self.fields["step"].choices = [(step.value, PLANNED_STEP_KINDS[step].label) for step in steps]
+        self.fields["step"].initial = steps[0].value if steps else None
+        self.fields["step"].error_messages["invalid_choice"] = _("This step has already been recorded.")
+        self.fields["expected_step"].initial = placement.step
+        self.helper = _helper("step", "on", Row(Column("start_time"), Column("end_time")), "expected_step")
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on < timezone.localdate():
+            raise forms.ValidationError(_("A planned date lies today or later; record a past step with its date."))
+        return on
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end must be after the start."))
+        return data
 
 
 class PlacementDeclineForm(forms.Form):
@@ -222,12 +288,14 @@ class ResidentAddForm(forms.Form):
 
 
 class MoveOutForm(forms.Form):
+    """A resident's move-out: the date is entered, never assumed, and the move-out confirmed."""
+
     move_out = forms.DateField(label=_("Move-out date (last day in the place)"), widget=DATE_WIDGET)
+    confirmed = ConfirmationField(label=_("The place becomes free after this day."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["move_out"].initial = timezone.localdate()
-        self.helper = _helper("move_out")
+        self.helper = _helper("move_out", "confirmed")
 
 
 class WaitingAddForm(forms.Form):

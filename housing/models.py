@@ -10,13 +10,14 @@ from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.codes import YesNoUnknown
+from cases.codes import AppointmentKind, YesNoUnknown
 from cases.models import Case, Client, ClientRelatedQuerySet, inclusive_range
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
@@ -35,16 +36,6 @@ class CooperationStatus(models.TextChoices):
     COOPERATING = "cooperating", _("cooperating")
     AGREEMENT = "agreement", _("cooperation agreement")
     DECLINED = "declined", _("declined to cooperate")
-
-
-class District(models.TextChoices):
-    """Hagen's city districts (Stadtbezirke)."""
-
-    MITTE = "mitte", "Hagen-Mitte"
-    NORD = "nord", "Hagen-Nord"
-    HOHENLIMBURG = "hohenlimburg", "Hohenlimburg"
-    EILPE_DAHL = "eilpe_dahl", "Eilpe/Dahl"
-    HASPE = "haspe", "Haspe"
 
 
 class OfferStatus(models.TextChoices):
@@ -71,6 +62,12 @@ PIPELINE = [
     PlacementStep.LEASE_SIGNED,
     PlacementStep.MOVED_IN,
 ]
+#: Steps that happen on a day with the household and can be planned ahead: the appointment's kind.
+PLANNED_STEP_KINDS = {
+    PlacementStep.VIEWING: AppointmentKind.VIEWING,
+    PlacementStep.LEASE_SIGNED: AppointmentKind.LEASE_SIGNING,
+    PlacementStep.MOVED_IN: AppointmentKind.MOVE_IN,
+}
 #: Steps in which a household holds the placement firmly: at most one at a time per household.
 PAST_VIEWING = [PlacementStep.LANDLORD_ACCEPTED, PlacementStep.LEASE_SIGNED]
 #: Steps in which the offer is taken: at most one placement per offer.
@@ -91,6 +88,53 @@ class FollowUpResult(models.TextChoices):
 
 
 # --- Landlords and offers -----------------------------------------------------------------
+
+
+class DistrictQuerySet(models.QuerySet):
+    def of_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def choices(self):
+        """``[(code, name), …]`` in the organisation's order, for forms and filters."""
+        return list(self.order_by("position", "name").values_list("code", "name"))
+
+    def names(self):
+        """``{code: name}``, to show the codes stored in offers and housing searches."""
+        return dict(self.values_list("code", "name"))
+
+
+@pghistory.track()
+class District(models.Model):
+    """A district of the organisation's own list (Stadtbezirk, Ortsteil): where a flat lies and where a
+    household wishes to live. Offers and housing searches store its ``code``, so renaming a district
+    renames it everywhere and their history stays readable; a district in use cannot be removed."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="districts"
+    )
+    code = models.SlugField(_("code"), max_length=15)
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["organisation", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="district_code_unique"),
+            models.UniqueConstraint(fields=["organisation", "name"], name="district_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def district_name_of(organisation="organisation", code="district"):
+    """The name of the district ``code`` in the organisation's list, as a subquery for annotations."""
+    districts = District.objects.filter(organisation=OuterRef(organisation), code=OuterRef(code))
+    return Subquery(districts.values("name")[:1])
 
 
 class LandlordQuerySet(ScopedQuerySet):
@@ -137,7 +181,7 @@ class KduTableQuerySet(ScopedQuerySet):
 
 @pghistory.track()
 class KduTable(models.Model):
-    """Hagen's appropriateness limits for housing costs (KdU, § 22 SGB II) for a validity period."""
+    """The municipality's appropriateness limits for housing costs (KdU, § 22 SGB II) for a validity period."""
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT)
     valid_from = models.DateField(_("valid from"))
@@ -221,6 +265,13 @@ class HousingOfferQuerySet(ScopedQuerySet):
         )
 
 
+class HousingOfferManager(models.Manager.from_queryset(HousingOfferQuerySet)):
+    """Every offer read through it carries its district's name (``district_label``): lists need no extra query."""
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(district_label=district_name_of())
+
+
 @pghistory.track()
 class HousingOffer(models.Model):
     """A flat offered to the office (Wohnungsangebot), from acquisition to letting."""
@@ -229,7 +280,7 @@ class HousingOffer(models.Model):
     landlord = models.ForeignKey(Landlord, verbose_name=_("landlord"), on_delete=models.PROTECT, related_name="offers")
     street = models.CharField(_("street and number"), max_length=200)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
-    district = models.CharField(_("district"), max_length=15, choices=District.choices)
+    district = models.CharField(_("district"), max_length=15, help_text=_("A district of the organisation's list."))
     living_space = models.DecimalField(
         _("living space (m²)"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("5"))]
     )
@@ -263,7 +314,7 @@ class HousingOffer(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
-    objects = HousingOfferQuerySet.as_manager()
+    objects = HousingOfferManager()
 
     class Meta:
         verbose_name = _("housing offer")
@@ -287,6 +338,16 @@ class HousingOffer(models.Model):
     def get_absolute_url(self):
         return reverse("housing:offer_detail", args=[self.pk])
 
+    def get_district_display(self):
+        """The district's name from the organisation's list (the code when it is no longer there)."""
+        label = getattr(self, "district_label", None)
+        return label or self.district_names.get(self.district, self.district)
+
+    @cached_property
+    def district_names(self):
+        """``{code: name}`` of the organisation's districts; one query per offer object."""
+        return District.objects.of_organisation(self.organisation_id).names()
+
     @property
     def gross_cold_rent(self):
         """Rent plus service costs without heating: the figure the KdU limits apply to."""
@@ -305,7 +366,7 @@ class HousingSearch(models.Model):
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="housing_search"
     )
     districts = ArrayField(
-        models.CharField(max_length=15, choices=District.choices),
+        models.CharField(max_length=15),
         verbose_name=_("preferred districts"),
         default=list,
         blank=True,
@@ -427,7 +488,11 @@ class Placement(models.Model):
 
 @pghistory.track()
 class PlacementStepRecord(models.Model):
-    """One step of a placement: which step, on which date, by whom — the placement's own log."""
+    """One step of a placement: which step, on which date, by whom — the placement's own log.
+
+    A step the placement moved past without it taking place (proposed straight to the lease) is
+    recorded as *skipped*, with the reason the worker gave, so that it never reads as still open.
+    """
 
     placement = models.ForeignKey(
         Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="step_records"
@@ -438,12 +503,22 @@ class PlacementStepRecord(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField(_("note"), blank=True)
+    skipped = models.BooleanField(
+        _("skipped"), default=False, help_text=_("The step did not take place; the note says why.")
+    )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("placement step")
         verbose_name_plural = _("placement steps")
         ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(skipped=False) | ~Q(note=""),
+                name="placementsteprecord_skip_has_reason",
+                violation_error_message=_("Say why the step was skipped."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_step_display()} {self.on:%d.%m.%Y}"

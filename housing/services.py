@@ -5,10 +5,6 @@ the services take row locks in a fixed order (offer, then placement) so that two
 the same flat at the same moment are serialised: one succeeds, the other gets a German explanation.
 """
 
-import calendar
-import hashlib
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,12 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.codes import CaseType, Outcome, TaskKind
-from cases.models import Case, Task
+from cases.codes import AppointmentStatus, CaseType, Outcome, TaskKind
+from cases.models import Appointment, Case, Task
+from cases.services.appointments import appointment_create, appointment_update, placement_appointments_settle
 from cases.services.cases import case_close
+from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.dates import add_months
+from hagen_zuhause.locking import check_version, fingerprint
 from housing.models import (
     DEFAULT_STALL_DAYS,
     PIPELINE,
+    PLANNED_STEP_KINDS,
     SIGNED,
     DeclineReason,
     FollowUp,
@@ -46,13 +47,6 @@ _CONSTRAINT_MESSAGES = {
     ),
     "placement_unique_active_pair": gettext_lazy("This household is already proposed for this flat."),
 }
-
-
-def add_months(day, months):
-    """The same day ``months`` later, clamped to the end of a shorter month (31.12. + 2 → 28./29.02.)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _explain(error):
@@ -100,6 +94,7 @@ def placement_propose(*, offer, client, actor, on=None, note=""):
     creates one placement).
     """
     offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
+    refuse_if_processing_restricted(client)
     if offer.status not in (OfferStatus.AVAILABLE, OfferStatus.RESERVED):
         raise ValidationError(_("This flat is no longer on offer."))
     if offer.organisation_id != client.organisation_id:
@@ -126,13 +121,15 @@ def placement_propose(*, offer, client, actor, on=None, note=""):
 
 
 @transaction.atomic
-def placement_advance(*, placement, step, actor, on=None, note="", close_case=True, expected_step=None):
+def placement_advance(*, placement, step, actor, on=None, note="", skip_reason="", close_case=True, expected_step=None):
     """Move a placement forward to ``step`` (one or more steps).
 
-    ``lease_signed`` lets the offer and declines the competing placements on it; ``moved_in``
-    creates the follow-ups at 3, 6 and 12 months and closes the open provision case as placed in
-    an own tenancy (unless ``close_case`` is False). ``expected_step`` is the step the worker saw:
-    when the placement moved on in between, nothing is changed.
+    The steps passed over without taking place are recorded as skipped with ``skip_reason``, which
+    is then required; their planned appointments are cancelled, the planned appointment of ``step``
+    took place on ``on``. ``lease_signed`` lets the offer and declines the competing placements on
+    it; ``moved_in`` creates the follow-ups at 3, 6 and 12 months and closes the open provision
+    case as placed in an own tenancy (unless ``close_case`` is False). ``expected_step`` is the step
+    the worker saw: when the placement moved on in between, nothing is changed.
     """
     try:
         step = PlacementStep(step)
@@ -143,10 +140,20 @@ def placement_advance(*, placement, step, actor, on=None, note="", close_case=Tr
     # Lock order everywhere: the offer, then its placements (see the module docstring).
     offer = HousingOffer.objects.select_for_update().get(pk=placement.offer_id)
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    refuse_if_processing_restricted(placement.client_id)
     _check_still_open(placement)
     _check_unchanged(placement, expected_step)
     if PIPELINE.index(step) <= PIPELINE.index(placement.step):
         raise ValidationError(_("A placement only moves forward."))
+    skipped = PIPELINE[PIPELINE.index(placement.step) + 1 : PIPELINE.index(step)]
+    skip_reason = skip_reason.strip()
+    if skipped and not skip_reason:
+        raise ValidationError(
+            {
+                "skip_reason": _("Say why the steps %(steps)s did not take place.")
+                % {"steps": ", ".join(f"„{skipped_step.label}“" for skipped_step in skipped)}
+            }
+        )
     on = _checked_date(on)
     if on < placement.step_changed_on:
         raise ValidationError(_("The date lies before the previous step."))
@@ -162,7 +169,21 @@ def placement_advance(*, placement, step, actor, on=None, note="", close_case=Tr
             placement.save()
     except IntegrityError as error:
         raise _explain(error) from None
-    PlacementStepRecord.objects.create(placement=placement, step=step, on=on, actor=actor, note=note)
+    PlacementStepRecord.objects.bulk_create(
+        [
+            PlacementStepRecord(placement=placement, step=passed, on=on, actor=actor, note=skip_reason, skipped=True)
+            for passed in skipped
+        ]
+        + [PlacementStepRecord(placement=placement, step=step, on=on, actor=actor, note=note)]
+    )
+    # A planned appointment of a skipped step did not happen; the one of the step reached took place today.
+    skipped_kinds = [PLANNED_STEP_KINDS[passed] for passed in skipped if passed in PLANNED_STEP_KINDS]
+    if skipped_kinds:
+        placement_appointments_settle(placement=placement, actor=actor, kinds=skipped_kinds)
+    if step in PLANNED_STEP_KINDS:
+        placement_appointments_settle(
+            placement=placement, actor=actor, kinds=[PLANNED_STEP_KINDS[step]], took_place_on=on
+        )
     if newly_signed:
         offer.status, offer.let_on = OfferStatus.LET, on
         offer.save(update_fields=["status", "let_on", "updated_at"])
@@ -192,6 +213,7 @@ def placement_decline(*, placement, reason, actor, on=None, note="", expected_st
         raise ValidationError(_("Say whether the household or the landlord declined."))
     offer = HousingOffer.objects.select_for_update().get(pk=placement.offer_id)
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    refuse_if_processing_restricted(placement.client_id)
     _check_still_open(placement)
     _check_unchanged(placement, expected_step)
     on = _checked_date(on)
@@ -205,7 +227,53 @@ def placement_decline(*, placement, reason, actor, on=None, note="", expected_st
     return placement
 
 
+@transaction.atomic
+def placement_plan_step(*, placement, step, on, start_time, actor, end_time=None, expected_step=None):
+    """Plan a step still ahead that happens on a day (viewing, lease signing, move-in) for today or later.
+
+    It becomes an appointment of the acting worker. The placement does not move until the step is
+    recorded with the day it took place (``placement_advance``), which marks the appointment as
+    done. Planning the same step again moves its appointment.
+    """
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    refuse_if_processing_restricted(placement.client_id)
+    _check_still_open(placement)
+    _check_unchanged(placement, expected_step)
+    try:
+        step = PlacementStep(step)
+    except ValueError:
+        step = None
+    if step not in PLANNED_STEP_KINDS:
+        raise ValidationError({"step": _("Choose a viewing, the lease signing or the move-in.")})
+    if PIPELINE.index(step) <= PIPELINE.index(placement.step):
+        raise ValidationError({"step": _("This step has already been recorded.")})
+    if on < timezone.localdate():
+        raise ValidationError({"on": _("A planned date lies today or later; record a past step with its date.")})
+    kind = PLANNED_STEP_KINDS[step]
+    planned = (
+        Appointment.objects.select_for_update(of=("self",))
+        .filter(placement=placement, kind=kind, status=AppointmentStatus.PLANNED)
+        .select_related("client", "offer", "worker")
+        .first()
+    )
+    if planned is not None:
+        planned.date, planned.start_time, planned.end_time = on, start_time, end_time
+        return appointment_update(appointment=planned, actor=actor)
+    appointment = Appointment(
+        client=placement.client,
+        offer=placement.offer,
+        placement=placement,
+        kind=kind,
+        date=on,
+        start_time=start_time,
+        end_time=end_time,
+        worker=actor,
+    )
+    return appointment_create(appointment=appointment, actor=actor)
+
+
 def _decline(placement, reason, actor, on, note):
+    placement_appointments_settle(placement=placement, actor=actor, kinds=PLANNED_STEP_KINDS.values())
     placement.step, placement.step_changed_on = PlacementStep.DECLINED, on
     placement.declined_on, placement.decline_reason, placement.decline_note = on, reason, note
     placement.save()
@@ -285,6 +353,7 @@ def follow_up_answer(*, follow_up, result, actor, on=None, note="", previous_res
     if result not in FollowUpResult.values:
         raise ValidationError(_("Say whether the tenancy is still held."))
     follow_up = FollowUp.objects.select_for_update().select_related("placement").get(pk=follow_up.pk)
+    refuse_if_processing_restricted(follow_up.placement.client_id)
     if previous_result is not None and follow_up.result != previous_result:
         raise ValidationError(_("Someone else has recorded an answer in the meantime. Please check it."), code="stale")
     on = _checked_date(on)
@@ -324,17 +393,6 @@ def _check_offer(offer):
         raise ValidationError(_("A new offer is available or reserved."))
 
 
-def _refuse_if_changed(current, expected):
-    if expected is not None and current != expected:
-        raise ValidationError(
-            _(
-                "Someone else saved this record while you were editing it. Your changes were not saved; "
-                "please reload the page, check the current values and enter your changes again."
-            ),
-            code="stale",
-        )
-
-
 #: Landlord fields a person edits; their values make up the landlord's version (see landlord_version).
 LANDLORD_FIELDS = (
     "kind",
@@ -355,8 +413,7 @@ def landlord_version(landlord):
     Landlord has no change timestamp; comparing the fingerprint when saving tells whether someone
     else saved in between, so that two edits never silently overwrite each other.
     """
-    values = [str(getattr(landlord, name)) for name in LANDLORD_FIELDS]
-    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+    return fingerprint(getattr(landlord, name) for name in LANDLORD_FIELDS)
 
 
 @transaction.atomic
@@ -369,10 +426,10 @@ def landlord_create(*, organisation, actor, **fields):
 
 
 @transaction.atomic
-def landlord_update(*, landlord, actor, expected_version=None, **fields):
-    """Change a landlord; refused when someone else saved since ``expected_version`` was read."""
+def landlord_update(*, landlord, actor, version=None, **fields):
+    """Change a landlord; refused when someone else saved since ``version`` was read."""
     landlord = Landlord.objects.select_for_update().get(pk=landlord.pk)
-    _refuse_if_changed(landlord_version(landlord), expected_version)
+    check_version(landlord_version(landlord), version)
     for name, value in fields.items():
         setattr(landlord, name, value)
     landlord.full_clean()
@@ -381,14 +438,14 @@ def landlord_update(*, landlord, actor, expected_version=None, **fields):
 
 
 @transaction.atomic
-def offer_update(*, offer, actor, expected_updated_at=None, **fields):
-    """Change an offer's data; refused when someone else saved since ``expected_updated_at``.
+def offer_update(*, offer, actor, version=None, **fields):
+    """Change an offer's data; refused when someone else saved since ``version``.
 
     By hand the status moves only between available and reserved, or a withdrawn offer becomes
     available again. "Let" is set by the placement pipeline alone, "withdrawn" by offer_withdraw.
     """
     offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
-    _refuse_if_changed(offer.updated_at, expected_updated_at)
+    check_version(offer.updated_at, version)
     new_status = fields.pop("status", offer.status)
     if new_status != offer.status:
         if offer.status == OfferStatus.LET:
@@ -409,16 +466,17 @@ def offer_update(*, offer, actor, expected_updated_at=None, **fields):
 
 
 @transaction.atomic
-def housing_search_save(*, client, actor, expected_updated_at=None, **fields):
+def housing_search_save(*, client, actor, version=None, **fields):
     """Create or change what a household looks for; refused when someone else saved in between."""
     search = HousingSearch.objects.select_for_update().filter(client=client).first()
+    refuse_if_processing_restricted(client)
     if search is None:
-        if expected_updated_at is not None:
+        if version is not None:
             # The form was loaded for an existing search that has since been deleted.
-            _refuse_if_changed(None, expected_updated_at)
+            check_version(None, version)
         search = HousingSearch(client=client)
     else:
-        _refuse_if_changed(search.updated_at, expected_updated_at)
+        check_version(search.updated_at, version)
     for name, value in fields.items():
         setattr(search, name, value)
     search.full_clean(validate_unique=False)

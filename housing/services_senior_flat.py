@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cases.codes import CaseType, Outcome, TargetGroup
 from cases.models import Case, Client
 from cases.services.cases import case_close
+from cases.services.restriction import refuse_if_processing_restricted
 from housing.models import SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
 
 
@@ -47,14 +48,12 @@ def resident_move_in(*, place, client, move_in, actor, close_case=True):
     and ``close_case`` do not go together.
     """
     place = SeniorFlatPlace.objects.select_for_update().select_related("flat").get(pk=place.pk)
+    refuse_if_processing_restricted(client)
     if place.flat.organisation_id != client.organisation_id:
         raise ValidationError(_("The person belongs to another organisation."))
     if move_in < place.created_on or (place.closed_on and move_in > place.closed_on):
         raise ValidationError(_("The place does not exist on the move-in date."))
     _lock_client(client)
-    existing = SeniorFlatResidency.objects.filter(place=place, client=client, move_in=move_in).first()
-    if existing is not None:
-        return existing  # a double submit
     case = Case.objects.filter(client=client, case_type=CaseType.PROVISION, closed_on__isnull=True).first()
     if close_case and case is not None and move_in > timezone.localdate():
         raise ValidationError(
@@ -82,6 +81,7 @@ def resident_move_in(*, place, client, move_in, actor, close_case=True):
 def resident_move_out(*, residency, move_out, actor):
     """Record the last day of a resident in the place."""
     residency = SeniorFlatResidency.objects.select_for_update().get(pk=residency.pk)
+    refuse_if_processing_restricted(residency.client_id)
     if residency.move_out is not None:
         raise ValidationError(
             _("The move-out on %(date)s has already been recorded.") % {"date": residency.move_out.strftime("%d.%m.%Y")}
@@ -100,6 +100,7 @@ def resident_move_out(*, residency, move_out, actor):
 @transaction.atomic
 def waiting_add(*, flat, client, actor, note=""):
     """Put an eligible person on the waiting list of a flat (once at a time)."""
+    refuse_if_processing_restricted(client)
     if flat.organisation_id != client.organisation_id:
         raise ValidationError(_("The person belongs to another organisation."))
     _lock_client(client)
@@ -127,6 +128,7 @@ def waiting_remove(*, entry, reason, actor, on=None):
     if reason not in WaitingListEntry.RemovalReason.values:
         raise ValidationError(_("Please choose a reason."))
     entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+    refuse_if_processing_restricted(entry.client_id)
     if entry.removed_on is not None:
         raise ValidationError(_("The person is no longer on the waiting list."))
     entry.removed_on = max(on or timezone.localdate(), entry.added_on)

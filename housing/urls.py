@@ -1,6 +1,6 @@
 from django.urls import path
 
-from housing.views import offers, placements, senior_flat
+from housing.views import districts, offers, placements, senior_flat
 
 app_name = "housing"
 
@@ -19,11 +19,13 @@ urlpatterns = [
     path("clients/<int:pk>/offers/", offers.client_offers, name="client_offers"),
     path("clients/<int:pk>/search/", offers.housing_search_edit, name="housing_search_edit"),
     path("kdu/", offers.kdu_overview, name="kdu_overview"),
+    path("districts/", districts.district_list, name="districts"),
     # Placements
     path("offers/<int:pk>/propose/", placements.placement_propose, name="placement_propose"),
     path("placements/<int:pk>/", placements.placement_detail, name="placement_detail"),
     path("placements/<int:pk>/advance/", placements.placement_advance, name="placement_advance"),
     path("placements/<int:pk>/decline/", placements.placement_decline, name="placement_decline"),
+    path("placements/<int:pk>/plan/", placements.placement_plan_step, name="placement_plan_step"),
     path("follow-ups/<int:pk>/", placements.follow_up_answer, name="follow_up_answer"),
     path("board/", placements.board, name="board"),
     path("board/thresholds/", placements.stall_thresholds, name="stall_thresholds"),

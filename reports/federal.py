@@ -9,7 +9,6 @@ The values and the header are the file format agreed for the submission (docs/re
 not user interface text: they are German on purpose and do not change with the UI language.
 """
 
-import csv
 import io
 from collections import Counter
 from dataclasses import astuple, dataclass
@@ -20,11 +19,11 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from cases import codes
-from cases.countries import STATELESS
-from cases.countries import UNKNOWN as UNKNOWN_NATIONALITY
 from cases.models import AccommodationStay, HouseholdMember
+from hagen_zuhause.countries import STATELESS
+from hagen_zuhause.countries import UNKNOWN as UNKNOWN_NATIONALITY
+from hagen_zuhause.spreadsheets import BOM, csv_writer
 
-BOM = "\ufeff"
 UNKNOWN = "unbekannt"
 
 HEADER = [
@@ -189,10 +188,10 @@ def rows(organisation, day):
 
 
 def to_csv(found):
-    """Bytes of the CSV: semicolon separated, UTF-8 with BOM, German header, dates TT.MM.JJJJ."""
+    """Bytes of the CSV: semicolon separated, UTF-8 with BOM, German header, dates TT.MM.JJJJ, no formulas."""
     buffer = io.StringIO()
     buffer.write(BOM)
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     for row in found:
         values = list(astuple(row))

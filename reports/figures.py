@@ -29,10 +29,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from cases import codes
-from cases.countries import EU2, EU27, UNKNOWN
 from cases.models import Case as CaseModel
 from cases.models import Client, Contact, HouseholdMember, Referral, TargetGroupMembership
 from cooperation.models import Agreement, GroupOffer, PartnerKind
+from hagen_zuhause.countries import EU2, EU27, UNKNOWN
+from hagen_zuhause.dates import add_months
 from housing.models import (
     SENIOR_FLAT_PLACE_GOAL,
     FollowUp,
@@ -43,7 +44,6 @@ from housing.models import (
     PlacementStep,
 )
 from housing.occupancy import senior_flat_figures
-from housing.services import add_months
 
 GENDERS = [code.value for code in codes.Gender]
 TARGET_GROUPS = [code.value for code in codes.TargetGroup]

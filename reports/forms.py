@@ -6,12 +6,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hagen_zuhause.forms import ConfirmationField
 from reports import federal
 from reports.models import ReportSnapshot
 
 
 class FinaliseForm(forms.ModelForm):
-    """The team lead's choice when freezing a quarter: masked for publication or not."""
+    """The team lead's choice when freezing a quarter: masked for publication or not, and the confirmation."""
+
+    confirmed = ConfirmationField(
+        label=_("I have checked the figures. Once finalised, the quarter's report cannot be changed.")
+    )
 
     class Meta:
         model = ReportSnapshot
@@ -27,7 +32,7 @@ class FinaliseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field("masked"))
+        self.helper.layout = Layout(Field("masked"), Field("confirmed"))
 
 
 class FederalStatisticForm(forms.Form):
@@ -53,3 +58,31 @@ class FederalStatisticForm(forms.Form):
             return federal.check_date(day)
         except ValidationError as error:
             raise ValidationError(error.messages) from None
+
+
+class SubmitForm(forms.Form):
+    """Submitting a quarter to the state: the version the page offered, so that a second click is refused,
+    and the confirmation (the state keeps every version it receives)."""
+
+    version = forms.IntegerField(min_value=1, max_value=999, widget=forms.HiddenInput)
+    confirmed = ConfirmationField(label=_("I have checked the figures. The state keeps every version it receives."))
+
+
+class StateQuarterForm(forms.Form):
+    """The quarter the state's overview shows, chosen from the quarters that have ended."""
+
+    quarter = forms.ChoiceField(
+        label=_("Quarter"), error_messages={"invalid_choice": _("Please choose one of the quarters listed.")}
+    )
+
+    def __init__(self, *args, quarters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarters = {f"{period.year}-{period.quarter}": period for period in quarters}
+        self.fields["quarter"].choices = [(key, period.label) for key, period in self.quarters.items()]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Field("quarter"))
+
+    def clean_quarter(self):
+        return self.quarters[self.cleaned_data["quarter"]]

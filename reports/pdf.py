@@ -5,6 +5,8 @@ them to the files on disk (the app's static folders, or STATIC_ROOT after collec
 every other URL, so rendering a report never leaves the machine and never waits for a server.
 """
 
+import base64
+import binascii
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,6 +21,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reports import definitions
 from reports.quarterly import QuarterlyReport
+
+#: The state initiative that funds the offices and reads their reports.
+PROJECT = "Endlich ein ZUHAUSE!"
+
+#: The one kind of inline resource a PDF may hold: a PNG image (the organisation's logo).
+PNG_DATA_URI = "data:image/png;base64,"
 
 #: A host name that cannot exist: relative URLs in the rendered HTML resolve against it.
 BASE_URL = "https://report.invalid/"
@@ -50,6 +58,13 @@ class LocalStaticFetcher(URLFetcher):
     """Serves static files from disk; refuses anything else (no HTTP, no file:, no data from elsewhere)."""
 
     def fetch(self, url, headers=None):
+        if url.startswith(PNG_DATA_URI):
+            # The organisation's logo, inline (Organisation.logo_data_uri); nothing is fetched.
+            try:
+                body = base64.b64decode(url.removeprefix(PNG_DATA_URI), validate=True)
+            except binascii.Error:
+                raise RefusedURL("The inline image is not valid base64.") from None
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": "image/png"})
         path = static_file(url)
         if path is None:
             raise RefusedURL(f"The report may only use local static files, not {url}")
@@ -94,8 +109,7 @@ def quarterly_report_pdf(quarterly: QuarterlyReport, *, finalised_at=None, final
         "finalised_at": finalised_at,
         "finalised_by": finalised_by,
         "created_at": timezone.now(),
-        "header": _("City of Hagen – Central office for securing and providing housing"),
-        "project": "Endlich ein ZUHAUSE!",
+        "project": PROJECT,
     }
     return render_template("reports/report_pdf.html", context)
 

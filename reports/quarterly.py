@@ -132,10 +132,17 @@ class QuarterlyReport:
             table.charts = [
                 _chart(table, section, names, f"{chart_prefix}-{table.key}-{index}")
                 for index, section in enumerate(table.breakdowns)
-                if section.breakdown.startswith("by_") and not section.breakdown.startswith("by_follow_up")
+                if section.breakdown.startswith("by_")
+                and not section.breakdown.startswith("by_follow_up")
+                and not _all_zero(section, len(names))
             ]
             table.definition = sections.get(table.key)
         return built
+
+
+def _all_zero(section, columns):
+    """Nothing to compare: every bar of the chart would be 0 (a masked cell is not zero)."""
+    return all(row.values[column] in (0, None) for row in section.rows for column in range(columns))
 
 
 def _chart(table, section, names, chart_id):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Client, Contact, Referral
+from cases.models import Case, Client, Contact, Referral, read_only_client
 from cooperation.models import Agreement, GroupOffer
 from housing.models import HousingOffer, Placement, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
 from reports.labels import code_label
@@ -24,7 +24,11 @@ def _date(day):
 
 
 def _client(client):
-    return (f"{client.case_number} · {client.full_name}", reverse("cases:client_detail", args=[client.pk]))
+    text = f"{client.case_number} · {client.full_name}"
+    if getattr(client, "read_only", False):
+        mark = _("read only: processing restricted or anonymised")
+        text = f"{text} ({mark})"
+    return (text, reverse("cases:client_detail", args=[client.pk]))
 
 
 def _text(value):
@@ -60,13 +64,25 @@ class RecordSpec:
         queryset = queryset.select_related(*self.related) if self.related else queryset
         if self.annotate:
             queryset = queryset.annotate(**self.annotate)
+        if self.names_clients:
+            # Marked in the list (a read-only file), in the same query.
+            queryset = queryset.annotate(client_read_only=read_only_client("pk" if self.model is Client else "client"))
         return queryset.order_by(*self.ordering)
+
+    @property
+    def names_clients(self):
+        """Whether the list shows clients (and its views go into the access log)."""
+        return self.model is Client or any(field.name == "client" for field in self.model._meta.fields)
 
     @property
     def headers(self):
         return [header for header, _cell in self.columns]
 
     def cells(self, record):
+        if self.names_clients:
+            client = record if self.model is Client else record.client
+            if client is not None:
+                client.read_only = record.client_read_only
         return [cell(record) for _header, cell in self.columns]
 
 

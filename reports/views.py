@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hagen_zuhause.audit import log_access
+from cases.models import Client
+from hagen_zuhause.audit import clients_in, log_access, log_list_view
 from hagen_zuhause.models import AccessLog
-from reports import drilldown, exports, federal, labels, pdf, snapshots
-from reports.forms import FederalStatisticForm, FinaliseForm
+from reports import drilldown, exports, federal, labels, land, pdf, snapshots, submissions
+from reports.forms import FederalStatisticForm, FinaliseForm, StateQuarterForm, SubmitForm
 from reports.models import ReportSnapshot
 from reports.periods import Period
 from reports.quarterly import QuarterlyReport, column_headers, has_ended, quarter_or_none, short_column_titles
@@ -121,7 +122,12 @@ def _page_context(request, period, snapshot, report):
     today = timezone.localdate()
     can_finalise = request.user.has_perm("reports.finalise_report") and snapshot is None and has_ended(period, today)
     previous_period = period.previous()
+    latest_submission = None
+    if snapshot is not None and request.user.has_perm("reports.view_reportsubmission"):
+        latest_submission = submissions.submissions_of(request.user.organisation, period).first() or False
     return {
+        "latest_submission": latest_submission,
+        "can_submit": request.user.has_perm("reports.submit_report"),
         "report": report,
         "organisation": request.user.organisation,
         "period": period,
@@ -152,9 +158,8 @@ def _export(request, report, file_format):
     log_access(
         request,
         AccessLog.Action.EXPORT,
-        report.snapshot,
-        object_type="reports.reportsnapshot",
         detail=exports.export_detail(report.period, file_format),
+        **exports.export_record(report),
     )
     return _attachment(content, content_type, exports.file_name(report.period, extension))
 
@@ -174,12 +179,22 @@ def records(request, year, quarter, figure):
     page = Paginator(spec.prepared(visible), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     total = counted.count()
     hidden = total - page.paginator.count
+    figure_title = labels.figure_title(figure)
+    label = labels.full_label(figure, key) if key != "total" else labels.label(figure, "total")
+    if spec.names_clients:
+        log_list_view(
+            request,
+            _("Records behind a report figure"),
+            shown=clients_in(page.object_list, "pk" if spec.model is Client else "client_id"),
+            filters=[f"{figure_title} – {label}", period.label],
+            page_number=page.number,
+        )
     context = {
         "period": period,
         "figure": figure,
         "key": key,
-        "figure_title": labels.figure_title(figure),
-        "label": labels.full_label(figure, key) if key != "total" else labels.label(figure, "total"),
+        "figure_title": figure_title,
+        "label": label,
         "spec": spec,
         "page_obj": page,
         "rows": [spec.cells(record) for record in page.object_list],
@@ -197,7 +212,10 @@ def finalise(request, year, quarter):
     period = _period_or_404(year, quarter)
     form = FinaliseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The form could not be read; nothing was finalised."))
+        if "confirmed" in form.errors:
+            messages.error(request, _("Please confirm that the quarter is to be finalised; nothing was finalised."))
+        else:
+            messages.error(request, _("The form could not be read; nothing was finalised."))
         return redirect("reports:quarterly", year=year, quarter=quarter)
     try:
         snapshots.finalise(
@@ -231,6 +249,61 @@ def snapshot(request, year, quarter):
         "differences": snapshots.differences_to_now(frozen),
     }
     return render(request, "reports/snapshot.html", context)
+
+
+@permission_required("reports.view_reportsubmission", raise_exception=True)
+@require_GET
+def submission(request, year, quarter):
+    """The quarter's submissions to the state: every version with its changes, and the next correction."""
+    period = _period_or_404(year, quarter)
+    frozen = _snapshot(request, period)
+    if frozen is None:
+        raise Http404
+    organisation = request.user.organisation
+    versions = submissions.history(organisation, period)
+    latest = versions[0].submission if versions else None
+    context = {
+        "period": period,
+        "snapshot": frozen,
+        "versions": versions,
+        "latest": latest,
+        "correction": submissions.pending_correction(organisation, period, latest) if latest else None,
+        "next_version": latest.version + 1 if latest else 1,
+        "can_submit": request.user.has_perm("reports.submit_report"),
+    }
+    return render(request, "reports/submission.html", context)
+
+
+@permission_required("reports.submit_report", raise_exception=True)
+@require_POST
+def submit(request, year, quarter):
+    """Submit the finalised quarter (version 1) or a correction (a later version) to the state; POST only."""
+    period = _period_or_404(year, quarter)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        if "confirmed" in form.errors and "version" not in form.errors:
+            messages.error(request, form.errors["confirmed"][0])
+            return redirect("reports:submission", year=year, quarter=quarter)
+        messages.error(request, _("The form could not be read; nothing was submitted."))
+        return redirect("reports:quarterly", year=year, quarter=quarter)
+    try:
+        submitted = submissions.submit(
+            organisation=request.user.organisation,
+            period=period,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if error.code == "not_finalised":
+            return redirect("reports:quarterly", year=year, quarter=quarter)
+    else:
+        messages.success(
+            request,
+            _("Version %(version)s of the %(quarter)s has been submitted to the state.")
+            % {"version": submitted.version, "quarter": period.label},
+        )
+    return redirect("reports:submission", year=year, quarter=quarter)
 
 
 @permission_required("reports.export_report", raise_exception=True)
@@ -268,3 +341,53 @@ def dashboard_panel(request):
     panel = team_lead_panel(request.user.organisation, timezone.localdate())
     template = "reports/includes/dashboard_panel.html" if request.htmx else "reports/dashboard_panel.html"
     return render(request, template, {"panel": panel})
+
+
+#: The state's overview as files: CSV and XLSX.
+STATE_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", land.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", land.to_xlsx),
+    "pdf": ("application/pdf", land.to_pdf),
+}
+
+
+@permission_required("reports.view_state_overview", raise_exception=True)
+@require_GET
+def state_overview(request):
+    """The state's overview (``/land/``): every municipality's submitted figures of a quarter and the total.
+
+    Reads only submissions (``reports.land``); ``?format=csv|xlsx`` downloads the same table.
+    """
+    quarters = land.offered_quarters()
+    form = StateQuarterForm(request.GET if "quarter" in request.GET else None, quarters=quarters)
+    file_format = request.GET.get("format")
+    if file_format is not None and file_format not in STATE_FORMATS:
+        raise Http404
+    if form.is_bound and not form.is_valid():
+        return render(request, "reports/state_overview.html", {"form": form, "result": None}, status=400)
+    period = form.cleaned_data["quarter"] if form.is_bound else quarters[0]
+    result = land.overview(request.user, period)
+    if file_format is not None:
+        content_type, write = STATE_FORMATS[file_format]
+        log_access(
+            request,
+            AccessLog.Action.EXPORT,
+            object_type="reports.state_overview",
+            object_id=f"{period.year}-{period.quarter}",
+            detail=_("State overview %(quarter)s/%(year)s (%(format)s)")
+            % {"quarter": period.quarter, "year": period.year, "format": file_format.upper()},
+        )
+        content = land.to_pdf(result, organisation=request.user.organisation) if file_format == "pdf" else write(result)
+        return _attachment(content, content_type, land.file_name(period, file_format))
+    if not form.is_bound:
+        form = StateQuarterForm(initial={"quarter": f"{period.year}-{period.quarter}"}, quarters=quarters)
+    context = {
+        "form": form,
+        "result": result,
+        "columns": land.COLUMNS,
+        "groups": [land.GROUP_LABELS[group] for group in land.GROUPS],
+        "tables": land.figure_tables(result),
+        "charts": land.charts(result) if result.rows else [],
+        "query": f"quarter={period.year}-{period.quarter}",
+    }
+    return render(request, "reports/state_overview.html", context)

@@ -15,14 +15,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.routes import LOGIN, ROLES, Route, everyone
 
 FOUNDATION = {
-    "dashboard": Route(everyone(200)),
+    # The state's users have one page: the start page sends them to it.
+    "dashboard": Route({**everyone(200), "land": 302}),
     "healthz": Route(everyone(200), anonymous=200),
     "login": Route(everyone(302), anonymous=200),
     "logout": Route(everyone(302), anonymous=302, method="post", get_not_allowed=True),
     "password_change": Route(everyone(200)),
     "password_change_done": Route(everyone(200)),
+    "account_reminders": Route(everyone(302), method="post", get_not_allowed=True),
     "audit:history": Route({"social_worker": 403, "team_lead": 200, "admin_staff": 403, "outsider": 200}),
     "audit:access": Route({"social_worker": 403, "team_lead": 200, "admin_staff": 403, "outsider": 200}),
+    "audit:history_export": Route({"social_worker": 403, "team_lead": 200, "admin_staff": 403, "outsider": 200}),
+    "audit:access_export": Route({"social_worker": 403, "team_lead": 200, "admin_staff": 403, "outsider": 200}),
 }
 
 

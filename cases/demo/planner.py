@@ -4,11 +4,11 @@ contacts) from the person's own random generator, without touching the database.
 import random
 from bisect import bisect
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from cases import codes
-from cases.deadlines import schonfrist_end
+from cases.deadlines import schonfrist_last_calendar_day
 from cases.demo.names import (
     _BULGARIAN_CYRILLIC,
     _GERMAN,
@@ -82,11 +82,22 @@ class PlannedPerson:
     cases: list = field(default_factory=list)
     consents: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
+    appointments: list = field(default_factory=list)
     worker: int = 0
     extra_workers: list = field(default_factory=list)
     group_end: object = None
     record: object = None  # the Client, once written
     alias_records: list = field(default_factory=list)
+
+
+APPOINTMENT_KINDS = [("office", 45), ("home_visit", 20), ("accompaniment", 20), ("court_hearing", 5), ("other", 10)]
+APPOINTMENT_PLACES = {
+    "office": "Fachstelle, Raum 2.14",
+    "home_visit": "",
+    "accompaniment": "Jobcenter Hagen",
+    "court_hearing": "Amtsgericht Hagen",
+    "other": "",
+}
 
 
 class Planner:
@@ -193,9 +204,36 @@ class Planner:
             client["reference"] = f"ALT-{person.cases[0].opened_on.year}-{number:06d}"
         self._consents(rng, person)
         self._contacts(rng, person)
+        self._appointments(person)
         if original is not None:
             client.pop("reference", None)
         return person
+
+    def _appointments(self, person):
+        """A quarter of the open cases have an appointment or two around today (Monday to Friday).
+
+        Drawn from a generator of their own, so that every other draw of a seed stays as it was.
+        """
+        rng = random.Random(f"{self.seed}:{person.number}:appointments")
+        if person.cases[-1].closed_on is not None or rng.random() >= 0.25:
+            return
+        for _index in range(rng.choice([1, 1, 2])):
+            day = self.today + timedelta(days=rng.randint(-7, 21))
+            if day.weekday() >= 5:
+                day -= timedelta(days=day.weekday() - 4)
+            kind = _pick(rng, APPOINTMENT_KINDS)
+            start = time(rng.randint(8, 15), rng.choice([0, 15, 30, 45]))
+            status = "planned" if day >= self.today else _pick(rng, [("done", 85), ("cancelled", 15)])
+            person.appointments.append(
+                {
+                    "kind": kind,
+                    "date": day,
+                    "start_time": start,
+                    "end_time": time(start.hour + 1, start.minute),
+                    "place": APPOINTMENT_PLACES[kind],
+                    "status": status,
+                }
+            )
 
     def _aliases(self, rng, person, plant):
         client = person.client
@@ -379,7 +417,8 @@ class Planner:
                 notice["debt_takeover_decision"] = _pick(rng, [("loan", 60), ("grant", 10), ("rejected", 30)])
             else:
                 notice["debt_takeover_decision"] = codes.DebtTakeoverDecision.PENDING
-        limit = schonfrist_end(served)
+        # The calendar day is early enough for every state: a payment by then is always in time.
+        limit = schonfrist_last_calendar_day(served)
         if case.outcome == codes.Outcome.TENANCY_KEPT and notice.get("debt_takeover_decision") in ("loan", "grant"):
             used = notice["debt_takeover_decided_on"] + timedelta(days=rng.randint(1, 10))
             if used <= limit and used < today:

@@ -5,7 +5,7 @@ import csv
 import io
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pgtrigger
 from django.db import connection, transaction
@@ -18,6 +18,7 @@ from cases.demo.planner import Planner
 from cases.demo.team import demo_partners_ensure, demo_team_ensure
 from cases.models import (
     AccommodationStay,
+    Appointment,
     Case,
     Client,
     ClientAlias,
@@ -45,13 +46,14 @@ class SeedResult:
     tasks: int = 0
     consents: int = 0
     referrals: int = 0
+    appointments: int = 0
     planted_duplicates: list = field(default_factory=list)
 
 
 def _history_triggers():
     """pgtrigger URIs of the insert history triggers of every table the seed writes to."""
     models = {Client, ClientAlias, HouseholdMember, TargetGroupMembership, Case, AccommodationStay, Contact, Task,
-              Notice, Consent, Referral}  # fmt: skip
+              Notice, Consent, Referral, Appointment}  # fmt: skip
     return [
         f"{model._meta.label}:{trigger.name}"
         for model in models
@@ -213,6 +215,18 @@ def _write(organisation, people, today, result, *, ignore_history):
     ]
     Task.objects.bulk_create(tasks, batch_size=BATCH_SIZE)
     Referral.objects.bulk_create(referrals, batch_size=BATCH_SIZE)
+    appointments = [
+        Appointment(
+            organisation=organisation,
+            client=person.record,
+            worker_id=person.worker,
+            created_at=_aware(min(values["date"], today) - timedelta(days=7)),
+            **values,
+        )
+        for person in people
+        for values in person.appointments
+    ]
+    Appointment.objects.bulk_create(appointments, batch_size=BATCH_SIZE)
 
     result.contacts += _copy_contacts(people, ignore_history=ignore_history)
     result.clients += len(clients)
@@ -221,6 +235,7 @@ def _write(organisation, people, today, result, *, ignore_history):
     result.tasks += len(tasks)
     result.consents += len(consents)
     result.referrals += len(referrals)
+    result.appointments += len(appointments)
 
 
 def _deadline_tasks(organisation, notice, person, today):
@@ -233,7 +248,7 @@ def _deadline_tasks(organisation, notice, person, today):
         wanted.append(
             (
                 codes.TaskKind.SCHONFRIST,
-                schonfrist_end(notice.served_on),
+                schonfrist_end(notice.served_on, state=organisation.holiday_state),
                 f"Ende der Schonfrist: Räumungsklage zugestellt am {notice.served_on:%d.%m.%Y}",
             )
         )

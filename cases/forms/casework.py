@@ -1,6 +1,6 @@
 """Forms of the daily case work: cases, stays, contacts, tasks and notices.
 
-Edit forms carry the record's ``version`` (see services.casework.record_version), so that two
+Edit forms carry the record's ``version`` (see hagen_zuhause.locking.record_version), so that two
 workers editing the same record cannot silently overwrite each other.
 """
 
@@ -8,17 +8,17 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Field, Fieldset, Row
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.codes import OUTCOMES_BY_CASE_TYPE, ContactTopic, NoticeKind, Outcome
-from cases.models import AccommodationStay, Case, Contact, Notice, Task
-from cases.services.casework import record_version
+from cases.codes import OUTCOMES_BY_CASE_TYPE, ContactTopic, NoticeKind, Outcome, YesNoUnknown
+from cases.models import AccommodationStay, Appointment, Case, Contact, Notice, Task
+from hagen_zuhause.forms import ConfirmationField, form_helper
+from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import User
 
 
@@ -61,14 +61,6 @@ class GermanDecimalField(forms.DecimalField):
         return attrs
 
 
-def _helper(*layout):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*layout)
-    return helper
-
-
 class VersionedModelForm(forms.ModelForm):
     """A ModelForm that remembers which state of the record it showed."""
 
@@ -101,7 +93,7 @@ class CaseOpenForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_on"].initial = timezone.localdate()
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(_("Case"), InlineRadios("case_type"), "opened_on"),
             Fieldset(_("Housing situation at intake"), "housing_situation", "bagw_situation", "homeless_since"),
         )
@@ -124,7 +116,7 @@ class CaseEditForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(_("Case"), "opened_on"),
             Fieldset(_("Housing situation at intake"), "housing_situation", "bagw_situation", "homeless_since"),
             "version",
@@ -139,12 +131,13 @@ class CaseCloseForm(forms.Form):
 
     outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect)
     closed_on = forms.DateField(label=_("Closed on"), widget=DateInput)
+    confirmed = ConfirmationField(label=_("The case is closed with this outcome; it counts in the quarterly report."))
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [(code, Outcome(code).label) for code in OUTCOMES_BY_CASE_TYPE[case.case_type]]
         self.fields["closed_on"].initial = timezone.localdate()
-        self.helper = _helper("outcome", "closed_on")
+        self.helper = form_helper("outcome", "closed_on", "confirmed")
 
     def clean_closed_on(self):
         return _check_not_future(self.cleaned_data["closed_on"], _("A case cannot be closed in the future."))
@@ -164,7 +157,7 @@ class StayForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             "kind",
             "provider_type",
             "provider_name",
@@ -210,12 +203,14 @@ class ContactQuickForm(forms.ModelForm):
         }
         labels = {"note": _("Note")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, client=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
         self.fields["contact_type"].initial = "office"
+        # Ticked for a client who needs an interpreter; unticking it records a contact without one.
+        self.fields["interpreter_used"].initial = client is not None and client.interpreter_needed == YesNoUnknown.YES
         self.fields["contact_type"].choices = self.fields["contact_type"].choices[1:]  # no empty choice
-        self.helper = _helper(
+        self.helper = form_helper(
             InlineRadios("contact_type"),
             Row(
                 Column("date", css_class="col-sm-6"),
@@ -248,7 +243,7 @@ class ContactForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = Case.objects.filter(client=self.instance.client_id)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("date", css_class="col-sm-4"),
                 Column("contact_type", css_class="col-sm-4"),
@@ -311,7 +306,7 @@ class TaskForm(VersionedModelForm):
             for name in ("title", "due_on"):
                 self.fields[name].disabled = True
             self.fields["due_on"].help_text = _("Computed from the notice; change the dates there.")
-        self.helper = _helper(
+        self.helper = form_helper(
             "title",
             Row(Column("due_on", css_class="col-sm-6"), Column("assignee", css_class="col-sm-6")),
             "note",
@@ -373,7 +368,10 @@ class NoticeForm(VersionedModelForm):
             "note": _("Note"),
         }
         help_texts = {
-            "served_on": _("Service of the eviction suit: the grace period ends two months later."),
+            "served_on": _(
+                "Service of the eviction suit: the grace period ends two months later, on the next working day "
+                "if that day is a Saturday, Sunday or public holiday (§ 193 BGB)."
+            ),
             "hearing_on": _("Becomes a task on that day."),
             "eviction_on": _("Becomes a task on that day."),
         }
@@ -382,13 +380,11 @@ class NoticeForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = Case.objects.filter(client=client)
         if not self.instance.pk:
-            self.fields["received_on"].initial = timezone.localdate()
-            self.fields["case"].initial = next(
-                (case.pk for case in self.fields["case"].queryset if case.is_open and case.case_type == "prevention"),
-                None,
-            )
+            # The form's initial (from the new, empty instance) wins over a field's; set it there.
+            self.initial["received_on"] = timezone.localdate()
+            self.initial["case"] = _preselected_case(self.fields["case"].queryset)
         self.fields["kind"].choices = [("", "---------"), *NoticeKind.choices]
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(
                 pgettext_lazy("notice form", "Document"),
                 Row(Column("kind", css_class="col-md-6"), Column("received_on", css_class="col-md-6")),
@@ -430,3 +426,59 @@ class NoticeForm(VersionedModelForm):
         if decided and decision in ("", "pending"):
             self.add_error("debt_takeover_decision", _("Please enter the decision."))
         return cleaned
+
+
+# --- Appointments -------------------------------------------------------------------------
+
+
+def _preselected_case(cases):
+    """The case a new notice belongs to when there is no doubt: the only open one, else the open prevention case."""
+    open_cases = [case for case in cases if case.is_open]
+    if len(open_cases) == 1:
+        return open_cases[0].pk
+    prevention = [case for case in open_cases if case.case_type == "prevention"]
+    return prevention[0].pk if len(prevention) == 1 else None
+
+
+class TimeInput(forms.TimeInput):
+    """The browser's time picker (hh:mm)."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class AppointmentForm(VersionedModelForm):
+    """An appointment (Termin): what kind, when, where, who goes."""
+
+    class Meta:
+        model = Appointment
+        fields = ["kind", "date", "start_time", "end_time", "place", "worker", "note"]
+        widgets = {
+            "date": DateInput,
+            "start_time": TimeInput,
+            "end_time": TimeInput,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {"worker": AssigneeChoiceField}
+
+    def __init__(self, *args, user, client=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = assignable_users(user, client or self.instance.client)
+        if not self.instance.pk and not self.initial.get("worker"):
+            self.initial["worker"] = user.pk
+        self.fields["place"].help_text = _(
+            "Stays in this system: calendar subscriptions show case number and kind only."
+        )
+        self.helper = form_helper(
+            Row(Column("kind", css_class="col-sm-6"), Column("worker", css_class="col-sm-6")),
+            Row(
+                Column("date", css_class="col-sm-4"),
+                Column("start_time", css_class="col-sm-4"),
+                Column("end_time", css_class="col-sm-4"),
+            ),
+            "place",
+            "note",
+            "version",
+        )

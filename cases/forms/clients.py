@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases import codes
-from cases.countries import LANGUAGES
 from cases.models import Case, Client, ClientAlias, Consent, HouseholdMember, TargetGroupMembership
 from cases.services.clients import ALIAS_FIELDS, HOUSEHOLD_FIELDS, PERSONAL_FIELDS
 from cooperation.models import Partner
+from hagen_zuhause.countries import LANGUAGES
+from hagen_zuhause.widgets import LongSelect, LongSelectMultiple
 
 
 def _date_input():
@@ -32,7 +33,7 @@ class _PersonFieldsMixin:
             label=Client._meta.get_field("languages").verbose_name,
             choices=LANGUAGES,
             required=False,
-            widget=forms.SelectMultiple(attrs={"size": 6}),
+            widget=LongSelectMultiple(attrs={"size": 6}),
             help_text=_("Hold Ctrl to choose several languages."),
         )
         self.fields["care_level"] = forms.TypedChoiceField(
@@ -61,6 +62,7 @@ class _PersonFieldsMixin:
 
 PERSON_WIDGETS = {
     "birth_date": _date_input(),
+    "nationality": LongSelect,
     "postal_address": forms.Textarea(attrs={"rows": 2}),
 }
 
@@ -114,7 +116,6 @@ class ClientIntakeForm(_PersonFieldsMixin, forms.ModelForm):
     )
     consent_given_on = forms.DateField(label=_("Consent: given on"), required=False, widget=_date_input())
     consent_expires_on = forms.DateField(label=_("Consent: valid until"), required=False, widget=_date_input())
-    intake_token = forms.CharField(widget=forms.HiddenInput)
 
     class Meta:
         model = Client
@@ -155,7 +156,6 @@ class ClientIntakeForm(_PersonFieldsMixin, forms.ModelForm):
             ),
             Fieldset(_("Restriction notice"), "restricted", css_class="mb-4"),
             HTML('{% include "cases/includes/client_alias_formset.html" %}'),
-            "intake_token",
         )
 
     def clean_homeless_since(self):
@@ -263,6 +263,7 @@ class HouseholdMemberForm(_RowForm):
             "birth_year": forms.NumberInput(attrs={"min": 1900, "max": 2100}),
             # Short options: as wide as they are, so the table gives the room to the names.
             "gender": forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+            "nationality": LongSelect,
         }
 
 
@@ -373,3 +374,27 @@ class ClientLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["other"].queryset = Client.objects.visible_to(user).exclude(pk=client.pk)
         self.fields["other"].error_messages["invalid_choice"] = _("This record cannot be linked.")
+
+
+class ErasureRequestForm(forms.Form):
+    """Why one client's data are to be erased now (Art. 17 GDPR); the history keeps the reason."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("E.g. “request of the person of 01.12.2026”. Please name nobody: the reason is kept."),
+    )
+
+
+class RestrictionForm(forms.Form):
+    """Why the processing of a client's data is restricted (Art. 18 GDPR), or why the restriction ends."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, lifting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = (
+            _("E.g. “the contested data have been corrected”. The change history keeps the reason.")
+            if lifting
+            else _("E.g. “the person contests the accuracy of the data”. The change history keeps the reason.")
+        )

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import ConsentScope, ReferralOutcome
 from cases.models import Case, Consent, Document, Referral
 from cases.services.referrals import valid_referral_consent
-from cases.uploads import EXTENSIONS, check_upload
 from cooperation.models import Partner
+from hagen_zuhause.uploads import EXTENSIONS, check_upload
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NO_CONSENT_MESSAGE = _(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import codes
-from cases.imports.reading import CLIENT_COLUMNS, CLIENT_REQUIRED, read_table
+from cases.imports.reading import CLIENT_COLUMNS, CLIENT_REQUIRED, name_columns_as_written, read_table_with_headers
 from cases.imports.results import BATCH_SIZE, FileProblem, ImportReport, Kind, Problem, _refused
 from cases.imports.values import (
     _RowChecker,
@@ -98,7 +98,7 @@ def validate_clients(*, organisation, data, today=None):
     today = today or timezone.localdate()
     report = ImportReport(kind=Kind.CLIENTS)
     try:
-        table, report.problems = read_table(data, CLIENT_COLUMNS, CLIENT_REQUIRED)
+        table, report.problems, headers = read_table_with_headers(data, CLIENT_COLUMNS, CLIENT_REQUIRED)
     except FileProblem as error:
         report.problems, report.fatal = [error.problem], True
         return report, []
@@ -130,6 +130,7 @@ def validate_clients(*, organisation, data, today=None):
     report.existing = len(checked) - len(new_rows)
     report.created = len(new_rows)
     _sort_problems(report.problems, CLIENT_COLUMNS)
+    report.problems = name_columns_as_written(report.problems, headers)
     return report, new_rows
 
 

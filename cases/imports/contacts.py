@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import codes
-from cases.imports.reading import CONTACT_COLUMNS, CONTACT_REQUIRED, read_table
+from cases.imports.reading import CONTACT_COLUMNS, CONTACT_REQUIRED, name_columns_as_written, read_table_with_headers
 from cases.imports.results import BATCH_SIZE, FieldProblem, FileProblem, ImportReport, Kind, Problem, _refused
 from cases.imports.values import _RowChecker, _sort_problems, parse_code, parse_date, parse_duration, parse_text
 from cases.models import Case, Client, Contact
@@ -79,7 +79,7 @@ def validate_contacts(*, organisation, data, today=None):
     report = ImportReport(kind=Kind.CONTACTS)
     plan = _ContactPlan(rows=[], keys={}, clients={})
     try:
-        table, report.problems = read_table(data, CONTACT_COLUMNS, CONTACT_REQUIRED)
+        table, report.problems, headers = read_table_with_headers(data, CONTACT_COLUMNS, CONTACT_REQUIRED)
     except FileProblem as error:
         report.problems, report.fatal = [error.problem], True
         return report, plan
@@ -121,6 +121,7 @@ def validate_contacts(*, organisation, data, today=None):
             plan.keys[row.line] = key
     report.created = len(plan.rows)
     _sort_problems(report.problems, CONTACT_COLUMNS)
+    report.problems = name_columns_as_written(report.problems, headers)
     return report, plan
 
 

@@ -6,6 +6,7 @@ Pure: nothing here knows the database. A file that cannot be used at all raises 
 import csv
 import io
 from collections import Counter
+from dataclasses import replace
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,6 +28,33 @@ CLIENT_COLUMNS = (
 CLIENT_REQUIRED = ("reference", "last_name")
 CONTACT_COLUMNS = ("client_reference", "date", "type", "duration_minutes", "note")
 CONTACT_REQUIRED = ("client_reference", "date", "type")
+
+#: The column names a German Excel user writes, beside the codes above (DESIGN §5); compared
+#: case-insensitively with spaces collapsed, never more loosely.
+CLIENT_GERMAN_COLUMNS = {
+    "aktenzeichen": "reference",
+    "vorname": "first_name",
+    "nachname": "last_name",
+    "geburtsdatum": "birth_date",
+    "geschlecht": "gender",
+    "staatsangehörigkeit": "nationality",
+    "zielgruppen": "target_groups",
+    "zielgruppe": "target_groups",
+    "aufnahmedatum": "intake_date",
+    "fallart": "case_type",
+    "wohnungslos seit": "homeless_since",
+}
+CONTACT_GERMAN_COLUMNS = {
+    "aktenzeichen": "client_reference",
+    "datum": "date",
+    "art": "type",
+    "kontaktart": "type",
+    "dauer": "duration_minutes",
+    "dauer (minuten)": "duration_minutes",
+    "dauer in minuten": "duration_minutes",
+    "notiz": "note",
+}
+GERMAN_COLUMNS = {CLIENT_COLUMNS: CLIENT_GERMAN_COLUMNS, CONTACT_COLUMNS: CONTACT_GERMAN_COLUMNS}
 
 #: Larger files are refused by the web upload (a 10,000-row file is well under 1 MB).
 MAX_FILE_SIZE = 20 * 1024 * 1024
@@ -59,6 +87,12 @@ def read_table(data, columns, required):
     Raises FileProblem when the file cannot be used at all; problems of single rows (too many
     fields) come back as a list beside the rows.
     """
+    rows, problems, _headers = read_table_with_headers(data, columns, required)
+    return rows, problems
+
+
+def read_table_with_headers(data, columns, required):
+    """As :func:`read_table`, and ``{column: header as written}`` for the columns named in German."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
     try:
@@ -70,8 +104,11 @@ def read_table(data, columns, required):
     except csv.Error:
         raise FileProblem(_("The header row cannot be read."), line=1) from None
     header_line = reader.line_num
-    names = [cell.strip().strip("\ufeff").lower() for cell in header]
-    _check_header(names, columns, required, header_line)
+    german = GERMAN_COLUMNS.get(columns, {})
+    written = [" ".join(cell.strip().strip("\ufeff").split()) for cell in header]
+    names = [german.get(name.lower(), name.lower()) for name in written]
+    _check_header(names, columns, required, header_line, german)
+    headers = {name: as_written for name, as_written in zip(names, written, strict=True) if as_written.lower() != name}
 
     rows, problems = [], []
     previous_end = header_line
@@ -91,20 +128,29 @@ def read_table(data, columns, required):
         ) from None
     if not rows:
         raise FileProblem(_("The file contains only the header row and no data rows."), line=header_line)
-    return rows, problems
+    return rows, problems, headers
 
 
-def _check_header(names, columns, required, line):
+def name_columns_as_written(problems, headers):
+    """The problems with each column named as the file's header row names it ("Geschlecht", not "gender")."""
+    return [replace(problem, column=headers.get(problem.column, problem.column)) for problem in problems]
+
+
+def _check_header(names, columns, required, line, german):
     named = [name for name in names if name]
     unknown = [name for name in named if name not in columns]
     if unknown:
         raise FileProblem(
             ngettext(
-                "Unknown column: %(columns)s. Allowed columns: %(allowed)s.",
-                "Unknown columns: %(columns)s. Allowed columns: %(allowed)s.",
+                "Unknown column: %(columns)s. Allowed columns: %(allowed)s, or in German: %(german)s.",
+                "Unknown columns: %(columns)s. Allowed columns: %(allowed)s, or in German: %(german)s.",
                 len(unknown),
             )
-            % {"columns": ", ".join(unknown), "allowed": ", ".join(columns)},
+            % {
+                "columns": ", ".join(unknown),
+                "allowed": ", ".join(columns),
+                "german": ", ".join(_german_names(german, columns)),
+            },
             line=line,
             column=", ".join(unknown),
         )
@@ -127,6 +173,14 @@ def _check_header(names, columns, required, line):
             line=line,
             column=", ".join(missing),
         )
+
+
+def _german_names(german, columns):
+    """The first German name of each column, in the format's order, as a user would write it."""
+    first = {}
+    for name, column in german.items():
+        first.setdefault(column, name[:1].upper() + name[1:])
+    return [first[column] for column in columns if column in first]
 
 
 def _row_values(cells, names, line):

@@ -5,18 +5,63 @@ Pure: every refusal is a FieldProblem with a German reason; _RowChecker collects
 
 import re
 from datetime import date
+from functools import cache
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from cases import codes
-from cases.countries import NATIONALITY_CHOICES, UNKNOWN
 from cases.imports.results import FieldProblem, Problem
+from hagen_zuhause.countries import NATIONALITY_CHOICES, UNKNOWN
 
 EARLIEST_DATE = date(1900, 1, 1)
 MAX_DURATION_MINUTES = 24 * 60
 
 _NATIONALITY_CODES = frozenset(code for code, _label in NATIONALITY_CHOICES)
+_NATIONALITY_WORDS = {label.lower(): code for code, label in NATIONALITY_CHOICES}
+
+#: Short German words a German Excel user writes for a code, beside the app's German labels
+#: ("weiblich", "Wohnraumsicherung (Prävention)"), which are accepted as well (DESIGN §5).
+_SHORT_WORDS = {
+    codes.CaseType: {
+        "prävention": "prevention",
+        "wohnraumsicherung": "prevention",
+        "versorgung": "provision",
+    },
+    codes.ContactType: {
+        "beratung": "office",
+        "aufsuchend": "outreach",
+        "telefonisch": "phone",
+    },
+    codes.TargetGroup: {
+        "ältere": "seniors",
+        "senioren": "seniors",
+        "psychisch erkrankt": "mental_health",
+        "frauen": "women",
+        "eu-2": "eu2",
+    },
+}
+
+
+def _words(value):
+    return " ".join(value.lower().split())
+
+
+@cache
+def german_words(choices):
+    """``{German word: code}`` of a TextChoices list: its German labels and the short words above."""
+    with override("de"):
+        words = {_words(str(label)): code for code, label in choices.choices}
+    return {**words, **_SHORT_WORDS.get(choices, {})}
+
+
+def _code(value, choices):
+    """The code a cell names (the code itself or a German word), or None."""
+    code = value.lower()
+    return code if code in choices.values else german_words(choices).get(_words(value))
+
+
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -43,44 +88,56 @@ def parse_date(value, *, today=None, allow_future=False):
 
 def parse_code(value, choices, *, default=None):
     """One code of a TextChoices list (case-insensitive); empty gives ``default`` (or is refused)."""
-    code = value.lower()
-    if not code:
+    if not value:
         if default is None:
             raise FieldProblem(_("This field must not be empty."))
         return default
-    if code not in choices.values:
+    code = _code(value, choices)
+    if code is None:
         raise FieldProblem(
-            _("Unknown code “%(value)s”. Allowed: %(allowed)s.")
-            % {"value": value, "allowed": ", ".join(choices.values)}
+            _("Unknown value “%(value)s”. Allowed: %(allowed)s or the German words %(words)s.")
+            % {"value": value, "allowed": ", ".join(choices.values), "words": _german_labels(choices)}
         )
     return code
+
+
+def _german_labels(choices):
+    with override("de"):
+        return ", ".join(f"„{label}“" for label in choices.labels)
 
 
 def parse_nationality(value):
     if not value:
         return UNKNOWN
     code = value.lower() if value.lower() in ("unknown", "stateless") else value.upper()
-    if code not in _NATIONALITY_CODES:
-        raise FieldProblem(
-            _(
-                "Unknown nationality “%(value)s”. Allowed: two-letter ISO 3166 country codes "
-                "(DE, BG, RO, TR, PL, SY, UA …), unknown or stateless."
-            )
-            % {"value": value}
+    if code in _NATIONALITY_CODES:
+        return code
+    if _words(value) in _NATIONALITY_WORDS:
+        return _NATIONALITY_WORDS[_words(value)]
+    raise FieldProblem(
+        _(
+            "Unknown nationality “%(value)s”. Allowed: two-letter ISO 3166 country codes "
+            "(DE, BG, RO, TR, PL, SY, UA …) or the German country names (Deutschland, Bulgarien …), "
+            "unknown or stateless."
         )
-    return code
+        % {"value": value}
+    )
 
 
 def parse_target_groups(value):
     groups = []
     for part in value.split("|"):
-        code = part.strip().lower()
-        if not code:
+        if not part.strip():
             continue
-        if code not in codes.TargetGroup.values:
+        code = _code(part.strip(), codes.TargetGroup)
+        if code is None:
             raise FieldProblem(
-                _("Unknown target group “%(value)s”. Allowed: %(allowed)s, separated by |.")
-                % {"value": part.strip(), "allowed": ", ".join(codes.TargetGroup.values)}
+                _("Unknown target group “%(value)s”. Allowed, separated by |: %(allowed)s or %(words)s.")
+                % {
+                    "value": part.strip(),
+                    "allowed": ", ".join(codes.TargetGroup.values),
+                    "words": _german_labels(codes.TargetGroup),
+                }
             )
         if code not in groups:
             groups.append(code)

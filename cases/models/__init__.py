@@ -1,13 +1,16 @@
 """People and case work: clients, their households and groups, cases, contacts, tasks, notices,
-referrals and documents. Every table here holds personal data: it is tracked by pghistory and
+referrals, documents, appointments and letters. Every table here holds personal data: it is tracked by pghistory and
 reached only through ``visible_to(user)``.
 
 One module per area, as in ``forms/`` and ``services/``: ``clients`` (clients, what belongs to them,
 their cases and the visibility rule), ``casework`` (stays, contacts, tasks, notices), ``referrals``
-(referrals and documents), ``functions`` (SQL functions for indexes and constraints). Import from
-``cases.models``: migrations refer to ``cases.models.DateRange``, ``NameKey`` and ``document_path``.
+(referrals and documents), ``appointments`` (appointments and calendar subscriptions), ``letters``
+(letter templates and the letters written from them), ``functions``
+(SQL functions for indexes and constraints). Import from ``cases.models``: migrations refer to
+``cases.models.DateRange``, ``NameKey`` and ``document_path``.
 """
 
+from cases.models.appointments import Appointment, AppointmentQuerySet, CalendarFeed
 from cases.models.casework import (
     AccommodationStay,
     Contact,
@@ -31,12 +34,25 @@ from cases.models.clients import (
     TargetGroupMembership,
     TargetGroupMembershipQuerySet,
     client_visibility,
+    latin_alias_of,
+    read_only_client,
+)
+from cases.models.cover import Cover, CoverQuerySet
+from cases.models.data_subject import (
+    ErasureRequest,
+    ErasureRequestQuerySet,
+    ProcessingRestriction,
+    ProcessingRestrictionQuerySet,
 )
 from cases.models.functions import DateRange, NameKey, inclusive_range
+from cases.models.letters import Letter, LetterTemplate, LetterTemplateQuerySet
 from cases.models.referrals import Document, Referral, ReferralQuerySet, document_path
 
 __all__ = [
     "AccommodationStay",
+    "Appointment",
+    "AppointmentQuerySet",
+    "CalendarFeed",
     "Case",
     "CaseNumberCounter",
     "CaseQuerySet",
@@ -48,12 +64,21 @@ __all__ = [
     "Consent",
     "Contact",
     "ContactQuerySet",
+    "Cover",
+    "CoverQuerySet",
     "DateRange",
     "Document",
     "DuplicateDecision",
+    "ErasureRequest",
+    "ErasureRequestQuerySet",
     "HouseholdMember",
+    "Letter",
+    "LetterTemplate",
+    "LetterTemplateQuerySet",
     "NameKey",
     "Notice",
+    "ProcessingRestriction",
+    "ProcessingRestrictionQuerySet",
     "Referral",
     "ReferralQuerySet",
     "TargetGroupMembership",
@@ -63,4 +88,6 @@ __all__ = [
     "client_visibility",
     "document_path",
     "inclusive_range",
+    "latin_alias_of",
+    "read_only_client",
 ]

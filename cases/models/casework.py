@@ -7,12 +7,13 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import codes
 from cases.models.clients import Case, Client, ClientRelatedQuerySet, client_visibility
+from cases.models.cover import Cover
 from cases.models.functions import inclusive_range
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
@@ -143,6 +144,21 @@ class TaskQuerySet(ScopedQuerySet):
     def assigned_to(self, user):
         return self.filter(assignee=user)
 
+    def in_care_of(self, user):
+        """Assigned to ``user`` or, during a cover, to the colleague ``user`` stands in for ("my tasks")."""
+        return self.filter(Q(assignee=user) | Q(assignee__in=Cover.objects.absent_covered_by(user)))
+
+    def legal_deadlines(self):
+        """End of the grace period, court hearing, eviction date: the deadlines a notice sets."""
+        return self.filter(kind__in=codes.LEGAL_DEADLINE_KINDS)
+
+    def concerning(self, user):
+        """Assigned to ``user``, or about a client ``user`` is assigned to (a colleague's task included);
+        during a cover the same for the colleague ``user`` stands in for."""
+        workers = Q(user=user) | Q(user__in=Cover.objects.absent_covered_by(user))
+        assigned = Client.assigned_workers.through.objects.filter(workers, client=OuterRef("client"))
+        return self.filter(Q(assignee=user) | Q(assignee__in=Cover.objects.absent_covered_by(user)) | Exists(assigned))
+
 
 @pghistory.track()
 class Task(models.Model):
@@ -187,6 +203,12 @@ class Task(models.Model):
             # The team lead's "whole team" task list: open tasks of the organisation by due date.
             models.Index(
                 fields=["organisation", "due_on", "id"], condition=Q(done_at__isnull=True), name="task_open_org_due"
+            ),
+            # The warnings before legal deadlines: open ones of the organisation up to a week ahead.
+            models.Index(
+                fields=["organisation", "due_on"],
+                condition=Q(done_at__isnull=True, kind__in=codes.LEGAL_DEADLINE_KINDS),
+                name="task_open_legal_due",
             ),
         ]
         constraints = [

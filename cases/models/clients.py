@@ -4,22 +4,27 @@ a client follows. Clients and cases read each other (``Client.objects.active()``
 module."""
 
 import pghistory
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case as CaseWhen
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Concat, Trim
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import codes
-from cases.countries import NATIONALITY_CHOICES, UNKNOWN
+from cases.models.cover import Cover
 from cases.models.functions import NameKey, inclusive_range
+from hagen_zuhause.countries import NATIONALITY_CHOICES, UNKNOWN
 from hagen_zuhause.models import Organisation
+from hagen_zuhause.names import has_cyrillic, latin_spelling
 from hagen_zuhause.scoping import ScopedQuerySet
 
 # --- Clients -----------------------------------------------------------------------------
@@ -40,12 +45,17 @@ class CaseNumberCounter(models.Model):
 
 
 def _restriction_rule(user, path=None):
-    """Restricted clients (Sperrvermerk) only for their assigned workers: a condition on one client row.
+    """Restricted clients (Sperrvermerk) only for their assigned workers and, during a cover, for the
+    deputy of an assigned worker: a condition on one client row.
 
     ``path`` leads from the queried model to the client (``"client"``); ``None`` is the client itself.
     """
     prefix = f"{path}__" if path else ""
-    assigned = Client.assigned_workers.through.objects.filter(client=OuterRef(path or "pk"), user=user)
+    # Assigned to the user, or to a colleague the user stands in for today (Vertretung): the cover is
+    # read inside the same EXISTS, so every list, search, page, export and count follows it.
+    assigned = Client.assigned_workers.through.objects.filter(client=OuterRef(path or "pk")).filter(
+        Q(user=user) | Q(user__in=Cover.objects.absent_covered_by(user))
+    )
     # Repeating "the client is restricted" inside the EXISTS ties it to the outer row, so PostgreSQL
     # runs it per row, and then only for restricted clients (NOT restricted is checked first). Without
     # it, the planner (which does not know that the OR stops early) hashes all the user's
@@ -101,6 +111,69 @@ class ClientQuerySet(ScopedQuerySet):
 
     def not_anonymised(self):
         return self.filter(anonymised_at__isnull=True)
+
+    def with_latin_alias(self):
+        """Each client's first Latin other spelling as ``latin_alias``, read only for a Cyrillic main name."""
+        return self.annotate(latin_alias=latin_alias_of("pk"))
+
+    def processing_restricted(self):
+        """Clients whose processing is restricted now (Art. 18 GDPR): read-only, listed to the team lead only."""
+        return self.filter(self._processing_restricted())
+
+    def listed_for(self, user):
+        """The clients that lists show ``user``: without those of restricted processing, except to the team lead."""
+        if user.has_perm("cases.view_restricted_client"):
+            return self
+        return self.exclude(self._processing_restricted())
+
+    @staticmethod
+    def _processing_restricted():
+        restriction = apps.get_model("cases", "ProcessingRestriction")
+        return Exists(restriction.objects.filter(client=OuterRef("pk"), lifted_at__isnull=True))
+
+
+def read_only_client(path="client"):
+    """An annotation: whether the client at ``path`` can only be read (processing restricted, or anonymised).
+
+    Lists of tasks, appointments and report records mark such rows and offer no action on them (the
+    services refuse every change); ``path`` is ``"pk"`` on clients themselves.
+    """
+    restriction = apps.get_model("cases", "ProcessingRestriction")
+    restricted = Exists(restriction.objects.filter(client=OuterRef(path), lifted_at__isnull=True))
+    anonymised = "anonymised_at__isnull" if path == "pk" else f"{path}__anonymised_at__isnull"
+    return CaseWhen(
+        When(restricted, then=True),
+        When(**{anonymised: False}, then=True),
+        default=False,
+        output_field=models.BooleanField(),
+    )
+
+
+#: A Cyrillic letter, as PostgreSQL's regular expressions read it.
+_CYRILLIC_PATTERN = "[\u0400-\u04ff]"
+_LATIN_PATTERN = "[A-Za-z\u00c0-\u024f]"
+
+
+def latin_alias_of(path):
+    """The first other spelling in Latin letters (by entry) of the client that ``path`` leads to, as an
+    expression, or NULL; only for a client whose main name is Cyrillic, so other rows read no alias.
+
+    Lists show it beside the Cyrillic name (``Client.latin_name``) within their one query.
+    """
+    prefix = "" if path == "pk" else f"{path}__"
+    aliases = (
+        ClientAlias.objects.filter(client=OuterRef(path))
+        .exclude(first_name__regex=_CYRILLIC_PATTERN)
+        .exclude(last_name__regex=_CYRILLIC_PATTERN)
+        .filter(Q(first_name__regex=_LATIN_PATTERN) | Q(last_name__regex=_LATIN_PATTERN))
+        .annotate(spelled=Trim(Concat("first_name", Value(" "), "last_name", output_field=models.CharField())))
+        .order_by("pk")
+        .values("spelled")[:1]
+    )
+    cyrillic = Q(**{f"{prefix}first_name__regex": _CYRILLIC_PATTERN}) | Q(
+        **{f"{prefix}last_name__regex": _CYRILLIC_PATTERN}
+    )
+    return CaseWhen(When(cyrillic, then=Subquery(aliases)), default=None, output_field=models.CharField())
 
 
 @pghistory.track(exclude=["search_text"])
@@ -173,6 +246,10 @@ class Client(models.Model):
 
     objects = ClientQuerySet.as_manager()
 
+    #: Special category data (Art. 9 GDPR): shown only on request through a logged view; every history
+    #: view and export masks it (hagen_zuhause.history_rows).
+    RESTRICTED_FIELDS = ("health_notes",)
+
     class Meta:
         verbose_name = _("client")
         verbose_name_plural = _("clients")
@@ -204,6 +281,17 @@ class Client(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def latin_name(self):
+        """Beside a Cyrillic main name, a Latin spelling colleagues can read and type; else empty.
+
+        The first Latin other spelling when the record has one (read by the list's query, see
+        ``ClientQuerySet.with_latin_alias``), else the transliteration of the main name.
+        """
+        if not has_cyrillic(self.full_name):
+            return ""
+        return getattr(self, "latin_alias", None) or latin_spelling(self.full_name)
 
 
 @pghistory.track()
@@ -302,6 +390,15 @@ class ClientRelatedQuerySet(ScopedQuerySet):
         return self.filter(client_visibility(user, "client", check_organisation=check_organisation))
 
 
+class ConsentQuerySet(ClientRelatedQuerySet):
+    def ending_between(self, first, last):
+        """Consents whose validity ends from ``first`` to ``last`` (both included) and were not withdrawn
+        before: those to renew with the client, or to stop relying on."""
+        return self.filter(expires_on__range=(first, last)).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=F("expires_on"))
+        )
+
+
 @pghistory.track()
 class Consent(models.Model):
     """A client's consent to pass data on (Schweigepflichtentbindung), with scope, partner and expiry."""
@@ -321,7 +418,7 @@ class Consent(models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    objects = ClientRelatedQuerySet.as_manager()
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")

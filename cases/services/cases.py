@@ -7,12 +7,14 @@ from django.utils.translation import gettext as _
 
 from cases.codes import OUTCOMES_BY_CASE_TYPE
 from cases.models import Case
-from cases.services.casework import lock_for_edit
+from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.locking import lock_for_edit
 
 
 @transaction.atomic
 def case_open(*, client, case_type, actor, opened_on=None, **fields):
     """Open a case of the given type; a client has at most one open case of each type."""
+    refuse_if_processing_restricted(client)
     case = Case(client=client, case_type=case_type, opened_on=opened_on or timezone.localdate(), opened_by=actor)
     for name, value in fields.items():
         setattr(case, name, value)
@@ -28,6 +30,7 @@ def case_open(*, client, case_type, actor, opened_on=None, **fields):
 @transaction.atomic
 def case_close(*, case, outcome, actor, closed_on=None):
     """Close a case with an outcome that fits its type."""
+    refuse_if_processing_restricted(case.client_id)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.closed_on is not None:
         raise ValidationError(_("This case is already closed."))
@@ -44,6 +47,7 @@ def case_close(*, case, outcome, actor, closed_on=None):
 @transaction.atomic
 def case_reopen(*, case, actor):
     """Reopen a closed case (e.g. closed by mistake); refused while another case of its type is open."""
+    refuse_if_processing_restricted(case.client_id)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.closed_on is None:
         raise ValidationError(_("This case is open."))
@@ -59,6 +63,7 @@ def case_reopen(*, case, actor):
 @transaction.atomic
 def case_update(*, case, actor, version=""):
     """Correct a case's intake data (kind, dates, housing situation); refused after a concurrent change."""
+    refuse_if_processing_restricted(case.client_id)
     lock_for_edit(case, version)
     if case.closed_on is not None and case.closed_on < case.opened_on:
         raise ValidationError(_("A case cannot be closed before it was opened."))

@@ -3,7 +3,6 @@ consents, links between records and the decisions taken on duplicate hints."""
 
 import hashlib
 import json
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -19,13 +18,9 @@ from cases.models import (
     HouseholdMember,
     TargetGroupMembership,
 )
-from cases.names import name_key
 from cases.services.cases import case_open
-
-#: Namespace of the advisory locks that serialise one worker's intakes (see client_intake).
-_INTAKE_LOCK_NAMESPACE = 73_110
-#: An identical record saved by the same worker this recently is a double submit, not a new person.
-_DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.names import name_key
 
 ALIAS_FIELDS = ("first_name", "last_name", "note")
 HOUSEHOLD_FIELDS = ("first_name", "last_name", "relationship", "birth_year", "gender", "nationality")
@@ -46,14 +41,6 @@ PERSONAL_FIELDS = (
     "care_level",
     "restricted",
 )
-
-
-class DoubleSubmitError(Exception):
-    """The same intake arrived twice; ``client`` is the record the first submit created."""
-
-    def __init__(self, client):
-        super().__init__("intake submitted twice")
-        self.client = client
 
 
 class ClientChangedError(ValidationError):
@@ -121,6 +108,7 @@ def client_create(*, organisation, actor, target_groups=(), target_groups_from=N
 @transaction.atomic
 def client_update(*, client, actor, **fields):
     """Change a client's fields and keep the search column in step."""
+    refuse_if_processing_restricted(client)
     for name, value in fields.items():
         setattr(client, name, value)
     client.full_clean(exclude=["assigned_workers"])
@@ -151,13 +139,9 @@ def client_intake(
     "saved anyway" with the records shown.
 
     ``aliases`` and ``household`` are dicts of ClientAlias / HouseholdMember fields; ``consent``
-    is a dict of Consent fields or None. A second submit of the same intake (double click, two
-    tabs) raises :class:`DoubleSubmitError` naming the record the first one created.
+    is a dict of Consent fields or None. A second submit of the same form is caught by the page's
+    one-time token (``hagen_zuhause.submit_once``).
     """
-    _lock_intakes_of(actor)
-    earlier = _same_intake_just_saved(organisation, actor, client_fields)
-    if earlier is not None:
-        raise DoubleSubmitError(earlier)
     client = client_create(organisation=organisation, actor=actor, target_groups=target_groups, **client_fields)
     for row in aliases:
         _create_row(client, ClientAlias, row, ALIAS_FIELDS)
@@ -173,28 +157,6 @@ def client_intake(
             actor=actor, decision=DuplicateDecision.Choice.SAVED_ANYWAY, client=client, candidates=candidates_shown
         )
     return client
-
-
-def _lock_intakes_of(actor):
-    # Two submits of one intake run one after the other, so the second sees the first's record.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_INTAKE_LOCK_NAMESPACE, actor.pk % 2**31])
-
-
-def _same_intake_just_saved(organisation, actor, client_fields):
-    return (
-        Client.objects.filter(
-            organisation=organisation,
-            created_by=actor,
-            created_at__gte=timezone.now() - _DOUBLE_SUBMIT_WINDOW,
-            first_name=client_fields.get("first_name", ""),
-            last_name=client_fields.get("last_name", ""),
-            birth_date=client_fields.get("birth_date"),
-            birth_year_estimated=client_fields.get("birth_year_estimated"),
-        )
-        .order_by("-created_at")
-        .first()
-    )
 
 
 @transaction.atomic
@@ -232,6 +194,7 @@ def client_edit(*, client, actor, version, fields, aliases=(), household=()):
     in between, :class:`ClientChangedError` is raised and nothing is written. ``aliases`` and
     ``household`` are rows ``{"id": pk or None, "delete": bool, **fields}``.
     """
+    refuse_if_processing_restricted(client)
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client_version(client) != version:
         raise ClientChangedError(
@@ -278,6 +241,7 @@ def _save_row(client, model, row, field_names):
 @transaction.atomic
 def target_group_join(*, client, group, start, end=None):
     """Add a membership; the database refuses overlapping periods of the same group."""
+    refuse_if_processing_restricted(client)
     membership = TargetGroupMembership(client=client, group=group, start=start, end=end)
     membership.full_clean()
     try:
@@ -292,6 +256,7 @@ def target_group_join(*, client, group, start, end=None):
 @transaction.atomic
 def target_group_leave(*, membership, end):
     """End a membership on ``end`` (inclusive)."""
+    refuse_if_processing_restricted(membership.client_id)
     membership = TargetGroupMembership.objects.select_for_update().get(pk=membership.pk)
     if end < membership.start:
         raise ValidationError(_("The end date lies before the start of the membership."))
@@ -316,6 +281,7 @@ def _overlap_message():
 @transaction.atomic
 def consent_record(*, client, actor, scope, given_on, partner=None, expires_on=None, note=""):
     """Record a consent (Schweigepflichtentbindung); the same consent is not recorded twice."""
+    refuse_if_processing_restricted(client)
     Client.objects.select_for_update().filter(pk=client.pk).first()
     if partner is not None and partner.organisation_id != client.organisation_id:
         raise ValidationError(_("This partner does not belong to your office."))
@@ -338,6 +304,7 @@ def consent_record(*, client, actor, scope, given_on, partner=None, expires_on=N
 @transaction.atomic
 def consent_withdraw(*, consent, actor, withdrawn_on):
     """Record that the client withdrew a consent on ``withdrawn_on``."""
+    refuse_if_processing_restricted(consent.client_id)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
@@ -354,6 +321,8 @@ def consent_withdraw(*, consent, actor, withdrawn_on):
 @transaction.atomic
 def client_link(*, client, other, actor, note=""):
     """Link two records of the same person (never merged); stored once, the smaller id first."""
+    refuse_if_processing_restricted(client)
+    refuse_if_processing_restricted(other)
     if client.pk == other.pk:
         raise ValidationError(_("A record cannot be linked with itself."))
     if client.organisation_id != other.organisation_id:
@@ -371,4 +340,5 @@ def client_link(*, client, other, actor, note=""):
 @transaction.atomic
 def client_unlink(*, link, actor):
     """Undo a link; the history keeps that it existed."""
+    refuse_if_processing_restricted(link.client_id)
     ClientLink.objects.filter(pk=link.pk).delete()

@@ -7,19 +7,18 @@ private (never routed); downloads go through the permission-checked view only.
 
 from django.db import transaction
 
-from cases.models import Client, Document
-from cases.uploads import store_upload
+from cases.models import Document
+from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.uploads import store_upload
 
 
 @transaction.atomic
 def document_upload(*, client, uploaded_file, kind, description, actor):
     """Store an uploaded file on a client after checking its size and its type by content.
 
-    Raises ``ValidationError`` (German message) for empty, too large or wrong files. Sending the
-    same file twice in quick succession returns the document stored first.
+    Raises ``ValidationError`` (German message) for empty, too large or wrong files.
     """
-    # Serialise uploads per client so that the double-submit check sees a parallel request.
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    refuse_if_processing_restricted(client)
     return store_upload(
         model=Document, uploaded_file=uploaded_file, description=description, actor=actor, client=client, kind=kind
     )

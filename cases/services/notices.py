@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from cases import deadlines
 from cases.codes import TaskKind
 from cases.models import Notice, Task
-from cases.services.casework import lock_client, lock_for_edit
+from cases.services.casework import lock_client
+from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.locking import lock_for_edit
 
 
 def schonfrist_blocker(notice):
@@ -35,25 +37,12 @@ def schonfrist_warning(notice, blocker):
 
 @transaction.atomic
 def notice_save(*, notice, actor, version=""):
-    """Save a notice and bring its deadline tasks up to date.
-
-    A second identical notice of the same client (a double submit) is not saved again.
-    """
+    """Save a notice and bring its deadline tasks up to date."""
+    refuse_if_processing_restricted(notice.client_id)
     if notice.pk:
         lock_for_edit(notice, version)
     else:
         lock_client(notice.client)
-        identical = Notice.objects.filter(
-            client=notice.client,
-            kind=notice.kind,
-            received_on=notice.received_on,
-            served_on=notice.served_on,
-            court_file_number=notice.court_file_number,
-            hearing_on=notice.hearing_on,
-            eviction_on=notice.eviction_on,
-        ).first()
-        if identical is not None:
-            return identical
     if notice.case_id and notice.case.client_id != notice.client_id:
         raise ValidationError(_("The case belongs to another person."))
     notice.full_clean()
@@ -69,7 +58,9 @@ def _update_deadline_tasks(notice, actor):
     blocker = schonfrist_blocker(notice)
     wanted = {
         TaskKind.SCHONFRIST: (
-            deadlines.schonfrist_end(notice.served_on) if notice.served_on else None,
+            deadlines.schonfrist_end(notice.served_on, state=notice.client.organisation.holiday_state)
+            if notice.served_on
+            else None,
             _("End of the grace period (Schonfrist): eviction suit served on %(date)s")
             % {"date": _german(notice.served_on)},
             schonfrist_warning(notice, blocker) if blocker else "",

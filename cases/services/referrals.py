@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import ConsentScope, ReferralOutcome
-from cases.models import Client, Consent, Referral
+from cases.models import Consent, Referral
+from cases.services.restriction import refuse_if_processing_restricted
 
 
 def valid_referral_consent(*, client, partner, on):
@@ -42,11 +43,9 @@ def referral_create(*, client, partner, referred_on, actor, case=None, note="", 
 
     The valid consent is found here, not taken from the caller, so that nobody can attach an
     expired or foreign consent. A reason given although a valid consent exists is not stored:
-    the referral rests on the consent. Sending the same referral twice (double click) returns the
-    referral saved first instead of a second one.
+    the referral rests on the consent.
     """
-    # One referral decision per client at a time: the duplicate check below must see the other.
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    refuse_if_processing_restricted(client)
     if partner.organisation_id != client.organisation_id:
         raise ValidationError(_("This partner belongs to another organisation."))
     if not partner.active:
@@ -65,12 +64,6 @@ def referral_create(*, client, partner, referred_on, actor, case=None, note="", 
                 "Please give the reason for referring without consent."
             )
         )
-
-    duplicate = Referral.objects.filter(
-        client=client, partner=partner, referred_on=referred_on, outcome="", worker=actor, note=note.strip()
-    ).first()
-    if duplicate is not None:
-        return duplicate
 
     referral = Referral(
         client=client,
@@ -95,6 +88,7 @@ def referral_set_outcome(*, referral, outcome, outcome_on, actor, expected_outco
     passes the outcome it showed the worker (``expected_outcome``), a change made by someone else
     in between is not overwritten silently but refused.
     """
+    refuse_if_processing_restricted(referral.client_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if expected_outcome is not None and referral.outcome != expected_outcome:
         raise ValidationError(

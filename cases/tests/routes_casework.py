@@ -81,7 +81,7 @@ ROUTES = {
         OBJECT_POST,
         method="post",
         setup=_open_case,
-        data=lambda kwargs: {"outcome": "tenancy_kept", "closed_on": _today()},
+        data=lambda kwargs: {"outcome": "tenancy_kept", "closed_on": _today(), "confirmed": "on"},
     ),
     "cases:case_reopen": Route(OBJECT_POST, method="post", setup=_closed_case, get_not_allowed=True),
     "cases:stay_create": Route(

@@ -36,6 +36,7 @@ def _link(users):
 
 ROUTES = {
     "cases:client_list": Route({**WORKERS, "outsider": 200}),
+    "cases:consent_ending_list": Route({**WORKERS, "outsider": 200}),
     "cases:client_create": Route({**WORKERS, "outsider": 200}),
     "cases:client_open_existing": Route(
         WORKERS_POST,

@@ -41,6 +41,18 @@ def test_the_quick_contact_entry_starts_with_today_and_an_office_contact():
     assert f'value="{timezone.localdate().isoformat()}"' in html
 
 
+def test_the_interpreter_box_is_ticked_for_a_client_who_needs_an_interpreter(social_worker):
+    needs = make_client(social_worker, interpreter_needed="yes")
+    does_not = make_client(social_worker, interpreter_needed="no")
+    unknown = make_client(social_worker)
+    assert "checked" in str(ContactQuickForm(client=needs)["interpreter_used"])
+    assert "checked" not in str(ContactQuickForm(client=does_not)["interpreter_used"])
+    assert "checked" not in str(ContactQuickForm(client=unknown)["interpreter_used"])
+    unticked = ContactQuickForm({"date": timezone.localdate().isoformat(), "contact_type": "phone"}, client=needs)
+    assert unticked.is_valid()
+    assert unticked.cleaned_data["interpreter_used"] is False
+
+
 def test_a_contact_in_the_future_is_refused():
     tomorrow = timezone.localdate() + timedelta(days=1)
     form = ContactQuickForm({"date": tomorrow.isoformat(), "contact_type": "phone"})
@@ -75,6 +87,32 @@ def test_amounts_are_read_the_german_way(social_worker):
     bad = NoticeForm({**data, "arrears": "viel"}, instance=Notice(client=client), client=client)
     assert not bad.is_valid()
     assert "arrears" in bad.errors
+
+
+def test_a_new_notice_starts_with_today_and_the_open_prevention_case(social_worker):
+    client = make_client(social_worker)
+    make_case(client, social_worker, case_type=CaseType.PROVISION)
+    prevention = make_case(client, social_worker, case_type=CaseType.PREVENTION)
+    html = str(NoticeForm(instance=Notice(client=client), client=client)["received_on"])
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+    assert f'<option value="{prevention.pk}" selected>' in str(
+        NoticeForm(instance=Notice(client=client), client=client)["case"]
+    )
+
+
+def test_a_new_notice_preselects_the_only_open_case_whatever_its_kind(social_worker):
+    client = make_client(social_worker)
+    provision = make_case(client, social_worker, case_type=CaseType.PROVISION)
+    assert f'<option value="{provision.pk}" selected>' in str(
+        NoticeForm(instance=Notice(client=client), client=client)["case"]
+    )
+
+
+def test_a_new_notice_leaves_the_case_open_when_there_is_no_open_case(social_worker):
+    client = make_client(social_worker)
+    assert " selected>" not in str(NoticeForm(instance=Notice(client=client), client=client)["case"]).replace(
+        '<option value="" selected>', ""
+    )
 
 
 def test_only_an_eviction_suit_or_court_notice_has_a_service_date(social_worker):

@@ -1,17 +1,17 @@
-"""Services of the daily case work: stays, contacts, tasks, case edits; double submits and stale edits."""
+"""Services of the daily case work: stays, contacts, tasks, case edits; stale edits."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from cases.codes import CaseType, ContactType, Outcome
 from cases.models import AccommodationStay, Case, Contact, Task
 from cases.services.cases import case_close, case_update
-from cases.services.casework import contact_create, contact_update, record_version, stay_save, task_done, task_save
+from cases.services.casework import contact_update, stay_save, task_done, task_save
 from cases.tests.factories import make_client
 from cases.tests.factories_casework import make_case, make_contact, make_stay, make_task
+from hagen_zuhause.locking import record_version
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
 
@@ -41,12 +41,6 @@ def test_an_open_stay_blocks_every_later_start_until_it_is_ended(social_worker, 
     make_stay(person, social_worker, start=date(2026, 9, 1), kind="transitional_flat")
 
 
-def test_a_stay_is_not_recorded_twice_on_a_double_submit(social_worker, person):
-    first = make_stay(person, social_worker, start=date(2026, 2, 1), provider_name="Notunterkunft Eilpe")
-    second = make_stay(person, social_worker, start=date(2026, 2, 1), provider_name="Notunterkunft Eilpe")
-    assert first.pk == second.pk
-
-
 # --- Contacts -------------------------------------------------------------------------------
 
 
@@ -57,24 +51,9 @@ def test_a_contact_is_recorded_for_the_acting_worker_on_the_open_case(social_wor
     assert contact.case == case
 
 
-def test_a_double_submitted_contact_is_saved_once(social_worker, person):
-    fields = {"client": person, "date": timezone.localdate(), "contact_type": ContactType.OFFICE, "note": "Termin"}
-    first = contact_create(contact=Contact(**fields), actor=social_worker)
-    second = contact_create(contact=Contact(**fields), actor=social_worker)
-    assert first.pk == second.pk
-    assert Contact.objects.filter(client=person).count() == 1
-
-
 def test_two_different_contacts_on_one_day_are_two(social_worker, person):
     make_contact(person, social_worker, contact_type=ContactType.PHONE)
     make_contact(person, social_worker, contact_type=ContactType.OFFICE)
-    assert Contact.objects.filter(client=person).count() == 2
-
-
-def test_the_same_contact_again_after_the_double_submit_window_is_a_new_one(social_worker, person):
-    first = make_contact(person, social_worker, note="Kurz")
-    Contact.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(minutes=10))
-    make_contact(person, social_worker, note="Kurz")
     assert Contact.objects.filter(client=person).count() == 2
 
 
@@ -112,11 +91,9 @@ def test_a_stale_contact_edit_does_not_overwrite_a_newer_one(social_worker, team
 # --- Tasks ----------------------------------------------------------------------------------
 
 
-def test_a_task_belongs_to_the_clients_organisation_and_is_saved_once_on_double_submit(social_worker, person):
-    first = make_task(person, social_worker, title="Wohnungsamt anrufen")
-    second = make_task(person, social_worker, title="Wohnungsamt anrufen", due_on=first.due_on)
-    assert first.pk == second.pk
-    assert first.organisation == social_worker.organisation
+def test_a_task_belongs_to_the_clients_organisation(social_worker, person):
+    task = make_task(person, social_worker, title="Wohnungsamt anrufen")
+    assert task.organisation == social_worker.organisation
 
 
 def test_tasks_are_assigned_only_to_active_colleagues(social_worker, outsider, organisation, person):

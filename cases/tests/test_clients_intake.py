@@ -27,12 +27,12 @@ def _start(browser):
     """Open the intake form; returns the one-time token it carries."""
     response = browser.get(URL)
     assert response.status_code == 200
-    return response.context["form"]["intake_token"].value()
+    return response.context["submit_token"]
 
 
 def intake_data(token, **fields):
     data = {
-        "intake_token": token,
+        "submit_token": token,
         "first_name": "Georgi",
         "last_name": "Ivanov",
         "birth_date": "1980-03-12",
@@ -164,7 +164,7 @@ def test_opening_the_existing_record_records_the_decision(social_worker, client_
 
     response = browser.post(
         reverse("cases:client_open_existing", args=[existing.pk]),
-        {"intake_token": token, "candidate": [str(existing.pk), str(other.pk)]},
+        {"submit_token": token, "candidate": [str(existing.pk), str(other.pk)]},
     )
 
     assert response.status_code == 302
@@ -173,7 +173,33 @@ def test_opening_the_existing_record_records_the_decision(social_worker, client_
     assert decision.decision == DuplicateDecision.Choice.OPENED_EXISTING
     assert decision.client == existing and decision.candidates == sorted([existing.pk, other.pk])
     # The intake was abandoned: a late submit of the same form does not create a record.
-    assert browser.post(URL, intake_data(token)).status_code == 302
+    assert browser.post(URL, intake_data(token)).status_code == 200
+    assert Client.objects.count() == 2
+
+
+def test_saving_anyway_after_opening_the_existing_record_says_that_nothing_was_saved(social_worker, client_of):
+    """Hints, "open the existing record", back, "Trotzdem neu anlegen": the worker learns what happened."""
+    existing = make_client(social_worker, first_name="Георги", last_name="Иванов")
+    browser = client_of(social_worker)
+    data = intake_data(_start(browser))
+    confirm = browser.post(URL, data).context["confirm_value"]
+    browser.post(reverse("cases:client_open_existing", args=[existing.pk]), {**data, "candidate": [existing.pk]})
+
+    back = browser.post(URL, {**data, "confirm_new": confirm, "candidate": [str(existing.pk)]})
+
+    assert back.status_code == 200
+    page = back.content.decode()
+    assert "bereits gespeichert" not in page
+    assert f"die vorhandene Akte von Георги Иванов (Fallnummer {existing.case_number}) geöffnet" in page
+    assert "nichts gespeichert" in page
+    assert 'value="Ivanov"' in page  # the entries are kept
+    assert Client.objects.count() == 1
+    # Saving again is a new decision: the hints come again, and "save anyway" then creates the record.
+    fresh = {**data, "submit_token": back.context["submit_token"]}
+    again = browser.post(URL, fresh)
+    assert "Trotzdem neu anlegen" in again.content.decode()
+    saved = browser.post(URL, {**fresh, "confirm_new": again.context["confirm_value"]})
+    assert saved.status_code == 302
     assert Client.objects.count() == 2
 
 
@@ -204,6 +230,9 @@ def test_double_submit_creates_one_record(social_worker, client_of):
     client = Client.objects.get()
     assert first.url == second.url == reverse("cases:client_detail", args=[client.pk])
     assert Case.objects.count() == 1
+    shown = browser.get(second.url).content.decode()
+    assert f"Radka Doppelklick wurde mit diesem Formular bereits aufgenommen (Fallnummer {client.case_number})" in shown
+    assert "Es wurde keine zweite Akte angelegt" in shown
 
 
 def test_a_form_without_a_valid_token_is_not_saved(social_worker, client_of):
@@ -214,7 +243,7 @@ def test_a_form_without_a_valid_token_is_not_saved(social_worker, client_of):
     assert "Das Formular war abgelaufen" in response.content.decode()
     assert not Client.objects.exists()
     # The page carries a fresh token with which saving works.
-    fresh = response.context["form"]["intake_token"].value()
+    fresh = response.context["submit_token"]
     assert browser.post(URL, intake_data(fresh, first_name="Toni", last_name="Ohnetoken")).status_code == 302
     assert Client.objects.count() == 1
 

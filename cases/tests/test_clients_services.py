@@ -1,17 +1,14 @@
 """The write services of the client area: intake, personal data, target groups, consents, links."""
 
-import threading
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from cases.codes import CaseType, ConsentScope, Relationship, TargetGroup
 from cases.models import Case, Client, ClientAlias, ClientLink, DuplicateDecision, HouseholdMember
 from cases.services.clients import (
     ClientChangedError,
-    DoubleSubmitError,
     client_edit,
     client_intake,
     client_link,
@@ -58,36 +55,6 @@ def test_intake_creates_the_whole_record(social_worker):
     assert client.consents.get().scope == ConsentScope.AUTHORITIES
     decision = DuplicateDecision.objects.get()
     assert (decision.decision, decision.client, decision.candidates) == ("saved_anyway", client, [existing.pk])
-
-
-def test_the_same_intake_twice_names_the_first_record(social_worker):
-    first = _intake(social_worker)
-    with pytest.raises(DoubleSubmitError) as raised:
-        _intake(social_worker)
-    assert raised.value.client == first
-    assert Client.objects.count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_submits_of_one_intake_create_one_record(social_worker):
-    outcomes = []
-
-    def submit():
-        try:
-            outcomes.append(_intake(social_worker).pk)
-        except DoubleSubmitError as error:
-            outcomes.append(("double", error.client.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert Client.objects.count() == 1
-    created = Client.objects.get().pk
-    assert sorted(map(str, outcomes)) == sorted([str(created), str(("double", created)), str(("double", created))])
 
 
 def test_an_intake_with_bad_data_writes_nothing(social_worker):

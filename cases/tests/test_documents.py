@@ -16,8 +16,8 @@ from cases.models import Document
 from cases.services.documents import document_upload
 from cases.tests.factories import make_client
 from cases.tests.factories_referrals import PDF_BYTES, image_bytes, upload
-from cases.uploads import MAX_SIZE, clean_file_name, download_name
 from hagen_zuhause.models import AccessLog
+from hagen_zuhause.uploads import MAX_SIZE, clean_file_name, download_name
 
 WRONG_TYPE = "Die Datei ist kein PDF-, JPEG- oder PNG-Dokument."
 TOO_LARGE = "Die Datei ist größer als 10 MB."
@@ -184,13 +184,6 @@ def test_tokens_are_unique(social_worker, client_record):
     assert first.file.name != second.file.name
 
 
-def test_uploading_the_same_file_twice_quickly_stores_it_once(social_worker, client_record, media_root):
-    first = _store(client_record, social_worker)
-    second = _store(client_record, social_worker)
-    assert first == second
-    assert len(_files(media_root)) == 1
-
-
 # --- The upload page ---------------------------------------------------------------------------
 
 
@@ -318,3 +311,60 @@ def test_sizes_are_shown_the_german_way(social_worker, client_record):
     text = _render_documents(social_worker, client_record)
     assert "1,5\xa0MB" in text
     assert "Bytes" in text
+
+
+# --- Storage failures --------------------------------------------------------------------------
+
+STORAGE_FAILED = "Das Dokument konnte nicht gespeichert werden."
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """The disk fills up while the file is written: half of it lands on disk, then ENOSPC."""
+    import errno
+    import os
+
+    from django.core.files.storage import filesystem
+
+    real_fdopen = os.fdopen
+
+    class FillingFile:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, chunk):
+            self.handle.write(chunk[: len(chunk) // 2])
+            self.handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            self.handle.close()
+
+    monkeypatch.setattr(filesystem.os, "fdopen", lambda fd, mode: FillingFile(real_fdopen(fd, mode)))
+
+
+def test_a_full_disk_gives_a_clear_error_and_leaves_neither_file_nor_record(
+    client_of, social_worker, client_record, media_root, full_disk
+):
+    url = reverse("cases:document_upload", args=[client_record.pk])
+    response = client_of(social_worker).post(
+        url, {"kind": DocumentKind.LETTER, "description": "", "file": upload("Mietvertrag.pdf", PDF_BYTES)}
+    )
+
+    assert response.status_code == 200
+    assert STORAGE_FAILED in response.content.decode()
+    assert not Document.objects.exists()
+    assert [path for path in Path(media_root).rglob("*") if path.is_file()] == []
+
+
+def test_an_unusable_storage_folder_gives_a_clear_error_and_no_record(social_worker, client_record, settings, tmp_path):
+    # The storage's folder is a file (a mount gone wrong): no folder for the document can be made.
+    settings.MEDIA_ROOT = tmp_path / "private"
+    Path(settings.MEDIA_ROOT).write_text("not a folder")
+
+    with pytest.raises(ValidationError) as error:
+        _store(client_record, social_worker)
+
+    assert STORAGE_FAILED in error.value.messages[0]
+    assert not Document.objects.exists()
+    assert Path(settings.MEDIA_ROOT).read_text() == "not a folder"

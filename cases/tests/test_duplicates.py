@@ -4,12 +4,13 @@ import random
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from cases.duplicates import duplicate_candidates, normalise_case_number, search_clients
 from cases.models import Client, ClientAlias
 from cases.services.clients import client_refresh_search_text
 from cases.tests.factories import make_client
+from hagen_zuhause.database import owner_connection
 
 FIRST_NAMES = [
     "Anna", "Maria", "Elena", "Ioana", "Petra", "Sabine", "Fatma", "Emine", "Zeynep", "Monika", "Ursula", "Heike",
@@ -158,12 +159,21 @@ def test_case_number_normalisation():
     assert normalise_case_number("Georgi") is None
 
 
+@pytest.mark.django_db(transaction=True)
 def test_search_uses_the_trigram_index(social_worker, planted):
     queryset = search_clients(Client.objects.visible_to(social_worker), "Georgi Ivanov")
-    with connection.cursor() as cursor:
-        # Fresh statistics (all clients are of one office, as in production), and on a few hundred
-        # rows the planner rightly prefers reading the whole table: forbid that for this query.
+    # Fresh statistics (all clients are of one office, as in production): the owner's right, on
+    # committed rows.
+    with owner_connection() as owner, owner.cursor() as cursor:
         cursor.execute("ANALYZE cases_client")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # On a few hundred rows the planner rightly prefers reading the whole table: forbid that here.
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert "client_search_trgm" in plan, plan
+
+
+@pytest.mark.parametrize("text", ["%", "--", "\x00", "1\x00", "a\x00b", "x" * 3000])
+def test_a_search_for_nothing_searchable_finds_nothing_and_sorts_like_any_search(social_worker, text):
+    found = search_clients(Client.objects.visible_to(social_worker), text).order_by("-relevance", "pk")
+    assert list(found) == []

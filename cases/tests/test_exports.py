@@ -68,3 +68,35 @@ def test_export_queries_do_not_grow_with_rows(client_of, team_lead, social_worke
     with CaptureQueriesContext(connection) as many:
         _read(client.get(reverse("cases:client_export")))
     assert len(many) == len(few)
+
+
+#: Names that a spreadsheet would run as formulas if written unchanged (OWASP, "CSV Injection").
+FORMULA_NAMES = ['=HYPERLINK("http://x.example","y")', "@SUM(1+1)", "+cmd|' /C calc'!A0", "-2+3"]
+
+
+def _import_file(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["reference", "first_name", "last_name", "birth_date"])
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def test_names_that_look_like_formulas_are_exported_as_text(client_of, team_lead, social_worker):
+    from cases.imports import import_clients
+
+    for name in FORMULA_NAMES[:2]:
+        make_client(social_worker, first_name=name, last_name=name, birth_date=date(1961, 3, 12))
+    report = import_clients(
+        organisation=team_lead.organisation,
+        data=_import_file([[f"ALT-{i}", name, name, "12.03.1961"] for i, name in enumerate(FORMULA_NAMES[2:])]),
+        actor=team_lead,
+    )
+    assert report.applied and report.created == 2
+
+    header, *rows = _read(client_of(team_lead).get(reverse("cases:client_export"), {"names": "1"}))
+    names = sorted((row[-2], row[-1]) for row in rows)
+    # The apostrophe makes the spreadsheet show the text instead of running it.
+    assert names == sorted(("'" + name, "'" + name) for name in FORMULA_NAMES)
+    years = {row[header.index("geburtsjahr")] for row in rows}
+    assert years == {"1961"}

@@ -88,6 +88,57 @@ def test_excel_file_with_bom_semicolons_german_dates_and_quotes(organisation, tm
     assert unknown.case_number == f"HA-{timezone.localdate().year}-00001"
 
 
+def test_german_headers_and_words_are_read_like_the_codes(organisation, tmp_path):
+    """What a German Excel user writes: Nachname, weiblich, Bulgarien, Prävention, the groups' German names."""
+    out, err = run("import_clients", (DATA / "clients_german.csv").read_bytes(), tmp_path)
+
+    assert out.strip() == "Import abgeschlossen: 3 angelegt, 0 bereits vorhanden, 0 fehlerhaft."
+    assert err == ""
+    georgi = Client.objects.get(reference="AZ-2019-117")
+    assert (georgi.first_name, georgi.last_name, georgi.gender, georgi.nationality) == (
+        "Georgi",
+        "Ivanov",
+        "male",
+        "BG",
+    )
+    case = georgi.cases.get()
+    assert (case.case_type, case.opened_on, case.homeless_since) == (
+        CaseType.PROVISION,
+        date(2024, 5, 2),
+        date(2023, 1, 15),
+    )
+    assert {m.group for m in georgi.target_group_memberships.all()} == {TargetGroup.EU2, TargetGroup.SENIORS}
+    elena = Client.objects.get(reference="AZ-2020-031")
+    assert (elena.gender, elena.nationality, elena.cases.get().case_type) == ("female", "RO", CaseType.PREVENTION)
+    assert [m.group for m in elena.target_group_memberships.all()] == [TargetGroup.WOMEN]
+    unknown = Client.objects.get(reference="AZ-2021-008")
+    assert (unknown.gender, unknown.nationality) == (Gender.UNKNOWN, "stateless")
+    # The same people written with codes are the same records: nothing twice.
+    out, _err = run("import_clients", (DATA / "clients_excel.csv").read_bytes(), tmp_path)
+    assert "0 angelegt, 3 bereits vorhanden" in out
+
+
+def test_german_words_are_as_strict_as_the_codes(organisation, tmp_path):
+    header = "Aktenzeichen;Nachname;Geschlecht;Staatsangehörigkeit;Zielgruppen;Fallart;Aufnahmedatum"
+    content = clients_file(
+        "A-1;Rusu;weibl.;Rumänien;Frauen;Prävention;01.02.2025",
+        "A-2;Rusu;weiblich;Rumaenien;Frau;Präventiv;01.02.2025",
+        header=header,
+    )
+    message, err = run_failing("import_clients", content, tmp_path)
+
+    assert "2 fehlerhafte Zeilen" in message
+    # Each problem names the column as the file's header row does.
+    assert "Zeile 2, Spalte Geschlecht: Unbekannter Code „weibl.“." in err
+    assert "Zeile 3, Spalte Staatsangehörigkeit: Unbekannte Staatsangehörigkeit „Rumaenien“." in err
+    assert "Zeile 3, Spalte Zielgruppen: Unbekannte Zielgruppe „Frau“." in err
+    assert "Zeile 3, Spalte Fallart: Unbekannter Code „Präventiv“." in err
+    assert not Client.objects.exists()
+    # A column named twice, once in German and once as the code, is refused.
+    _message, err = run_failing("import_clients", "reference;Aktenzeichen;last_name\nA-1;A-1;Rusu\n", tmp_path)
+    assert "Die Kopfzeile nennt eine Spalte doppelt: reference." in err
+
+
 def test_comma_file_with_columns_in_another_order_and_optional_ones_left_out(organisation, tmp_path):
     out, _err = run("import_clients", (DATA / "clients_comma.csv").read_bytes(), tmp_path)
 
@@ -160,7 +211,10 @@ def test_every_bad_row_is_reported_with_line_column_and_reason_and_nothing_is_im
     assert "3, 4, 5" in message
     lines = err.splitlines()
     assert "Zeile 3, Spalte birth_date: Das Datum 31.02.1980 gibt es nicht." in lines
-    assert "Zeile 3, Spalte gender: Unbekannter Code „w“. Erlaubt: female, male, diverse, unknown." in lines
+    assert (
+        "Zeile 3, Spalte gender: Unbekannter Code „w“. Erlaubt: female, male, diverse, unknown oder die deutschen "
+        "Wörter „weiblich“, „männlich“, „divers“, „unbekannt“." in lines
+    )
     assert any(line.startswith("Zeile 3, Spalte target_groups: Unbekannte Zielgruppe „kinder“") for line in lines)
     assert any(line.startswith("Zeile 4, Spalte nationality: Unbekannte Staatsangehörigkeit „XX“") for line in lines)
     assert "Zeile 4, Spalte case_type: " in err  # an intake date needs a case type
@@ -199,9 +253,10 @@ def test_required_fields_and_too_many_fields(organisation, tmp_path):
 
 
 def test_unknown_and_missing_columns_are_named(organisation, tmp_path):
-    message, err = run_failing("import_clients", "reference;nachname;Geschlecht\nA-1;Rusu;m\n", tmp_path)
-    assert "Zeile 1, Spalte nachname, geschlecht: Unbekannte Spalten: nachname, geschlecht." in err
+    message, err = run_failing("import_clients", "reference;Name;Sex\nA-1;Rusu;m\n", tmp_path)
+    assert "Zeile 1, Spalte name, sex: Unbekannte Spalten: name, sex." in err
     assert "Erlaubte Spalten: reference, first_name, last_name" in err
+    assert "oder auf Deutsch: Aktenzeichen, Vorname, Nachname, Geburtsdatum, Geschlecht" in err
     assert "nichts wurde importiert" in message
 
     _message, err = run_failing("import_clients", "reference;first_name\nA-1;Ion\n", tmp_path)
@@ -364,6 +419,21 @@ def test_contacts_import_is_idempotent_and_keeps_identical_rows(imported_clients
     rewritten = "client_reference,date,type,duration_minutes,note\nAZ-2019-117,2024-06-03,office,45,Erstgespräch\n"
     out, _err = run("import_contacts", rewritten, tmp_path)
     assert "0 angelegt, 1 bereits vorhanden" in out
+
+
+def test_contacts_with_german_headers_and_words(imported_clients, team_lead, tmp_path):
+    out, err = run("import_contacts", (DATA / "contacts_german.csv").read_bytes(), tmp_path)
+
+    assert out.strip() == "Import abgeschlossen: 3 angelegt, 0 bereits vorhanden, 0 fehlerhaft."
+    assert err == ""
+    georgi = imported_clients["AZ-2019-117"]
+    first = georgi.contacts.get(date=date(2024, 6, 3))
+    assert (first.contact_type, first.duration_minutes, first.note) == (ContactType.OFFICE, 45, "Erstgespräch")
+    assert georgi.contacts.get(date=date(2024, 6, 10)).contact_type == ContactType.PHONE
+    assert Contact.objects.get(client__reference="AZ-2020-031").contact_type == ContactType.HOME_VISIT
+    # The same contacts written with codes are not imported twice.
+    out, _err = run("import_contacts", (DATA / "contacts_excel.csv").read_bytes(), tmp_path)
+    assert out.strip() == "Import abgeschlossen: 2 angelegt, 2 bereits vorhanden, 0 fehlerhaft."
 
 
 def test_contacts_of_unknown_clients_and_bad_values_are_reported(imported_clients, team_lead, tmp_path):

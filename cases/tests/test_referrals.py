@@ -165,14 +165,6 @@ def test_referrals_are_not_dated_in_the_future(social_worker, client_record, spd
         )
 
 
-def test_sending_the_same_referral_twice_saves_it_once(social_worker, client_record, spdi):
-    give_consent(client_record, spdi, TODAY, actor=social_worker)
-    first = referral_create(client=client_record, partner=spdi, referred_on=TODAY, actor=social_worker, note="Termin")
-    second = referral_create(client=client_record, partner=spdi, referred_on=TODAY, actor=social_worker, note="Termin")
-    assert first == second
-    assert Referral.objects.count() == 1
-
-
 # --- Outcomes --------------------------------------------------------------------------------
 
 

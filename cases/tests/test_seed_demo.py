@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.test import override_settings
 from django.urls import reverse
 from pghistory.models import Events
@@ -14,11 +14,23 @@ from cases import demo
 from cases.codes import OUTCOMES_BY_CASE_TYPE, CaseType, TaskKind
 from cases.deadlines import schonfrist_end
 from cases.demo import writing
-from cases.models import AccommodationStay, Case, Client, Consent, Contact, HouseholdMember, Notice, Task
-from cases.names import name_key
+from cases.models import (
+    AccommodationStay,
+    Case,
+    Client,
+    Consent,
+    Contact,
+    HouseholdMember,
+    LetterTemplate,
+    Notice,
+    Task,
+)
 from cooperation.models import Partner
+from hagen_zuhause.database import owner_connection
 from hagen_zuhause.models import Organisation, User
+from hagen_zuhause.names import name_key
 from hagen_zuhause.roles import Role
+from housing.models import District
 
 TODAY = date(2026, 11, 25)
 
@@ -34,9 +46,9 @@ def _can_log_in(client, username, password):
 def test_creates_the_demo_organisation_and_one_user_per_role(db, monkeypatch, capsys, client):
     monkeypatch.setenv("DEMO_PASSWORD", "ein sicheres Demopasswort")
     call_command("seed_demo")
-    organisation = Organisation.objects.get()
+    organisation = Organisation.objects.get(kind=Organisation.Kind.MUNICIPALITY)
     assert organisation.name == "Stadt Hagen – Zentrale Fachstelle Wohnen"
-    roles = {user.username: user.role for user in User.objects.all()}
+    roles = {user.username: user.role for user in User.objects.filter(organisation=organisation)}
     assert roles == {
         "sozialarbeit": Role.SOCIAL_WORKER,
         "teamleitung": Role.TEAM_LEAD,
@@ -44,18 +56,44 @@ def test_creates_the_demo_organisation_and_one_user_per_role(db, monkeypatch, ca
     }
     assert _can_log_in(client, "teamleitung", "ein sicheres Demopasswort")
     assert "ein sicheres Demopasswort" not in capsys.readouterr().out
+    # The shipped letter templates, still to be checked by the city.
+    templates = LetterTemplate.objects.filter(organisation=organisation)
+    assert templates.count() == 5
+    assert not templates.filter(confirmed_at__isnull=False).exists()
+
+
+def test_creates_the_state_with_the_user_land(db, monkeypatch, capsys, client):
+    """DESIGN §5: the state's demo organisation with the user ``land``, same password rule."""
+    monkeypatch.setenv("DEMO_PASSWORD", "ein sicheres Demopasswort")
+    call_command("seed_demo")
+    state = Organisation.objects.get(kind=Organisation.Kind.STATE)
+    assert state.name == "Land Nordrhein-Westfalen – Landesinitiative Endlich ein ZUHAUSE!"
+    assert not state.require_second_factor
+    land = User.objects.get(username="land")
+    assert land.organisation == state
+    assert land.role == Role.STATE
+    assert not land.is_staff
+    assert "Land" in capsys.readouterr().out
+    assert _can_log_in(client, "land", "ein sicheres Demopasswort")
+    # Figures only: the role holds no permission on any model of the apps that keep personal data.
+    personal_apps = {"cases", "housing", "cooperation"}
+    assert not [perm for perm in land.get_all_permissions() if perm.split(".")[0] in personal_apps]
+    assert land.get_all_permissions() == {"reports.view_state_overview"}
 
 
 def test_generated_passwords_are_printed_once_and_work(db, monkeypatch, capsys, client):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     call_command("seed_demo")
     lines = [line.split() for line in capsys.readouterr().out.splitlines() if "password:" in line]
-    assert len(lines) == 3
-    username, password = lines[0][lines[0].index("user:") + 1], lines[0][-1]
-    assert _can_log_in(client, username, password)
+    assert len(lines) == 4
+    for line in (lines[0], lines[-1]):  # a municipality's account and the state's
+        username, password = line[line.index("user:") + 1], line[-1]
+        assert _can_log_in(client, username, password)
+        client.logout()
+    assert lines[-1][lines[-1].index("user:") + 1] == "land"
     call_command("seed_demo")
     assert "password:" not in capsys.readouterr().out
-    assert User.objects.count() == 3
+    assert User.objects.count() == 4
 
 
 def test_first_run_does_nothing_when_data_exists(organisation, capsys):
@@ -69,14 +107,14 @@ def test_refuses_on_production_unless_asked(db):
     with pytest.raises(CommandError, match="DJANGO_DEMO_DATA"):
         call_command("seed_demo")
     call_command("seed_demo", "--allow-production")
-    assert User.objects.count() == 3
+    assert User.objects.count() == 4
 
 
 def test_clients_0_creates_only_the_organisation_and_the_accounts(db, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "ein sicheres Demopasswort")
     call_command("seed_demo", "--clients", "0")
-    assert Organisation.objects.count() == 1
-    assert set(User.objects.values_list("username", flat=True)) == {"sozialarbeit", "teamleitung", "verwaltung"}
+    assert Organisation.objects.count() == 2  # the municipality and the state
+    assert set(User.objects.values_list("username", flat=True)) == {"sozialarbeit", "teamleitung", "verwaltung", "land"}
     assert not Client.objects.exists()
     assert not Partner.objects.exists()
 
@@ -132,8 +170,8 @@ def test_the_same_seed_gives_the_same_data_in_any_batch_size(db, monkeypatch):
 
 @pytest.fixture
 def seeded(organisation, social_worker, team_lead):
-    """400 demo clients of the seed 1, drawn for a fixed day (without history rows: faster)."""
-    return demo.seed_clients(organisation=organisation, count=400, seed=1, today=TODAY, without_history=True)
+    """400 demo clients of the seed 1, drawn for a fixed day."""
+    return demo.seed_clients(organisation=organisation, count=400, seed=1, today=TODAY)
 
 
 def test_target_groups_genders_and_case_types_are_mixed_like_the_initiative(seeded, organisation):
@@ -199,7 +237,8 @@ def test_cases_stays_contacts_and_deadlines_fit_together(seeded):
     for suit in suits:
         assert suit.case.case_type == CaseType.PREVENTION
         assert suit.served_on and suit.hearing_on and suit.hearing_on > suit.served_on
-        assert suit.tasks.get(kind=TaskKind.SCHONFRIST).due_on == schonfrist_end(suit.served_on)
+        state = suit.client.organisation.holiday_state
+        assert suit.tasks.get(kind=TaskKind.SCHONFRIST).due_on == schonfrist_end(suit.served_on, state=state)
         assert suit.tasks.get(kind=TaskKind.HEARING).due_on == suit.hearing_on
     assert Task.objects.open().filter(due_on__gte=TODAY).exists()
 
@@ -258,12 +297,19 @@ def test_restricted_clients_are_women_known_to_one_worker(seeded, organisation):
     assert not Client.objects.visible_to(sozialarbeit).filter(pk__in=hidden.values("pk")).exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_small_runs_keep_the_history_and_bulk_runs_write_none(organisation, social_worker, team_lead, monkeypatch):
     demo.seed_clients(organisation=organisation, count=5, seed=3, today=TODAY)
     assert Events.objects.filter(pgh_obj_model="cases.Client").count() == 5
 
     monkeypatch.setattr(writing, "WITHOUT_HISTORY_FROM", 10)
-    demo.seed_clients(organisation=organisation, count=12, seed=3, today=TODAY)
+    with pytest.raises(DatabaseError):
+        # The application's role cannot switch the history off ...
+        demo.seed_clients(organisation=organisation, count=12, seed=3, today=TODAY)
+    assert Client.objects.count() == 5
+    with owner_connection():
+        # ... the owning role can, as seed_demo does for bulk runs.
+        demo.seed_clients(organisation=organisation, count=12, seed=3, today=TODAY)
     assert Client.objects.count() == 17
     assert Events.objects.filter(pgh_obj_model="cases.Client").count() == 5
     assert (
@@ -305,3 +351,35 @@ def test_demo_housing_data_comes_with_the_clients(db, monkeypatch):
     assert all(placement.follow_ups.count() == 3 for placement in moved_in)
     assert KduTable.objects.get().is_demo
     assert SeniorFlat.objects.exists()
+
+
+def test_a_second_municipality_stays_apart_from_hagen(db, monkeypatch, client):
+    """``--second-municipality``: Musterstadt with its own districts, key, prefix, logo and accounts."""
+    monkeypatch.setenv("DEMO_PASSWORD", "ein sicheres Demopasswort")
+    call_command("seed_demo", "--second-municipality")
+    call_command("seed_demo", "--second-municipality")  # a second run creates nothing twice
+    hagen, musterstadt = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("name")
+    assert (hagen.case_number_prefix, hagen.municipality_key) == ("HA", "05914000")
+    assert (musterstadt.case_number_prefix, musterstadt.municipality_key) == ("MU", "05999000")
+    assert bytes(musterstadt.logo).startswith(b"\x89PNG") and not hagen.logo
+    assert list(District.objects.of_organisation(hagen).values_list("name", flat=True)) == [
+        "Hagen-Mitte",
+        "Hagen-Nord",
+        "Hohenlimburg",
+        "Eilpe/Dahl",
+        "Haspe",
+    ]
+    assert set(District.objects.of_organisation(musterstadt).values_list("name", flat=True)) == {
+        "Innenstadt",
+        "Nordstadt",
+        "Südviertel",
+        "Am See",
+    }
+    assert {user.username for user in User.objects.filter(organisation=musterstadt)} == {
+        "sozialarbeit.musterstadt",
+        "teamleitung.musterstadt",
+        "verwaltung.musterstadt",
+    }
+    assert _can_log_in(client, "verwaltung.musterstadt", "ein sicheres Demopasswort")
+    page = client.get(reverse("housing:districts")).content.decode()
+    assert "Südviertel" in page and "Haspe" not in page

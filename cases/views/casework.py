@@ -4,26 +4,23 @@ Every view reaches records through ``visible_to``: a role without the permission
 record outside the user's scope 404. Writes are POST, call one service and redirect.
 """
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import F, OuterRef
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from cases import deadlines
+from cases import data_export, deadlines
 from cases.codes import ContactTopic
 from cases.forms.casework import (
     CaseCloseForm,
@@ -37,23 +34,31 @@ from cases.forms.casework import (
 )
 from cases.models import (
     AccommodationStay,
+    Appointment,
     Case,
     Client,
     Contact,
     Document,
+    ErasureRequest,
     Notice,
+    ProcessingRestriction,
     Referral,
     TargetGroupMembership,
     Task,
+    latin_alias_of,
+    read_only_client,
 )
 from cases.services import cases as case_services
 from cases.services import casework as services
 from cases.services import notices as notice_services
 from cases.views.clients import person_context
-from hagen_zuhause import history
-from hagen_zuhause.audit import log_access
-from hagen_zuhause.models import AccessLog, User
-from hagen_zuhause.pagination import LimitedCountMixin
+from hagen_zuhause import history, submit_once
+from hagen_zuhause.audit import clients_in, log_access, log_list_view
+from hagen_zuhause.editing import add_service_error, edit_page
+from hagen_zuhause.history_rows import describe_events
+from hagen_zuhause.models import AccessLog
+from hagen_zuhause.pagination import LimitedCountMixin, page_number
+from hagen_zuhause.redirects import next_url
 from hagen_zuhause.roles import Role
 
 CONTACTS_PER_PAGE = 50
@@ -67,15 +72,6 @@ def _log_view(request, record):
     """Opening a record's edit page shows its content: it counts as a view of the record."""
     if request.method == "GET" and record.pk:
         log_access(request, AccessLog.Action.VIEW, record)
-
-
-def _add_service_error(form, error):
-    """Show a service's ValidationError on the form (fields the form lacks become general errors)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _client_url(client, anchor=""):
@@ -138,10 +134,7 @@ def _instances(model, rows, related=()):
 
 
 def _contacts_page_number(request):
-    try:
-        return max(1, int(request.GET.get("contacts_page", 1)))
-    except ValueError:
-        return 1
+    return page_number(request.GET.get("contacts_page"))
 
 
 def _client_page_queryset(user, contacts_page=1):
@@ -158,6 +151,9 @@ def _client_page_queryset(user, contacts_page=1):
             notice_rows=_json_rows(Notice.objects.filter(**of_client).order_by("-received_on", "-id")),
             membership_rows=_json_rows(TargetGroupMembership.objects.filter(**of_client).order_by("start", "id")),
             task_rows=_json_rows(Task.objects.filter(**of_client).open().order_by("due_on", "id"), ["assignee"]),
+            appointment_rows=_json_rows(
+                Appointment.objects.filter(**of_client).planned().order_by("date", "start_time", "id"), ["worker"]
+            ),
             referral_rows=_json_rows(
                 Referral.objects.filter(**of_client).order_by("-referred_on", "-id"), ["partner", "worker"]
             ),
@@ -178,9 +174,22 @@ def _age(birth_date, on):
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def _notices_with_deadlines(notices, today):
+def _schonfrist_dates(notice, state):
+    """Set the end of the grace period and, if § 193 BGB moved it, the calendar day and why."""
+    notice.schonfrist_end = notice.schonfrist_moved_from = None
+    notice.schonfrist_moved_reason = ""
+    if notice.served_on:
+        notice.schonfrist_end = deadlines.schonfrist_end(notice.served_on, state=state)
+        last_day = deadlines.schonfrist_last_calendar_day(notice.served_on)
+        if last_day != notice.schonfrist_end:
+            notice.schonfrist_moved_from = last_day
+            notice.schonfrist_moved_reason = deadlines.public_holiday(last_day, state)
+    return notice
+
+
+def _notices_with_deadlines(notices, today, state):
     for notice in notices:
-        notice.schonfrist_end = deadlines.schonfrist_end(notice.served_on) if notice.served_on else None
+        _schonfrist_dates(notice, state)
         blocker = deadlines.schonfrist_blocker(notice, notices)
         notice.schonfrist_warning = notice_services.schonfrist_warning(notice, blocker) if blocker else ""
         notice.warning_current = bool(blocker) and notice.schonfrist_end >= today
@@ -208,7 +217,9 @@ def _client_page_context(request, client, **extra):
     for case in cases:
         case.long_term_homeless = case.is_open and case.is_long_term_homeless(today)
     memberships = _instances(TargetGroupMembership, client.membership_rows)
-    notices = _notices_with_deadlines(_instances(Notice, client.notice_rows), today)
+    notices = _notices_with_deadlines(_instances(Notice, client.notice_rows), today, client.organisation.holiday_state)
+    tasks = _instances(Task, client.task_rows, ["assignee"])
+    deadlines_passed, deadlines_soon = deadlines.deadline_warnings(tasks, today)
     context = {
         "client": client,
         "today": today,
@@ -221,15 +232,44 @@ def _client_page_context(request, client, **extra):
         "notice_warnings": [notice for notice in notices if notice.warning_current],
         "memberships": memberships,
         "current_groups": [m for m in memberships if m.start <= today and (m.end is None or m.end >= today)],
-        "tasks": _instances(Task, client.task_rows, ["assignee"]),
+        "tasks": tasks,
+        "deadlines_passed": deadlines_passed,
+        "deadlines_soon": deadlines_soon,
+        "warning_days": deadlines.WARNING_DAYS,
+        "appointments": _instances(Appointment, client.appointment_rows, ["worker"]),
         "person": person_context(client, user),
         "referrals": _instances(Referral, client.referral_rows, ["partner", "worker"]),
         "documents": _instances(Document, client.document_rows, ["uploaded_by"]),
-        "contact_form": ContactQuickForm(),
+        "contact_form": ContactQuickForm(client=client),
+        submit_once.FIELD: submit_once.new_token(request),
         "may_add_contact": user.has_perm("cases.add_contact"),
+        "may_export_data": data_export.may_export(user, client),
+        **_data_subject_context(user, client),
+        "export_sections": data_export.section_choices(),
         **_timeline(client, _contacts_page_number(request)),
     }
     context.update(extra)
+    return context
+
+
+def _data_subject_context(user, client):
+    """The restriction of processing that is active, and the team lead's buttons (erasure, restriction)."""
+    restrictions = ProcessingRestriction.objects.visible_to(user).active().select_related("restricted_by")
+    restriction = restrictions.filter(client=client).first()
+    # Read only (restricted processing, or anonymised): no edit actions; the services would refuse them.
+    context = {"processing_restriction": restriction, "read_only": restriction is not None or client.anonymised_at}
+    if context["read_only"]:
+        context["may_add_contact"] = False
+    if client.anonymised_at is not None:
+        # Whether it was erased on request (a yes or no; who and why is on the request, for the team lead).
+        confirmed = ErasureRequest.objects.filter(client=client, state=ErasureRequest.State.CONFIRMED)
+        context["erased_on_request"] = confirmed.exists()
+        return context
+    context["may_restrict"] = restriction is None and user.has_perm("cases.add_processingrestriction")
+    context["may_lift_restriction"] = restriction is not None and user.has_perm("cases.change_processingrestriction")
+    if user.has_perm("cases.add_erasurerequest") and restriction is None:
+        pending = ErasureRequest.objects.visible_to(user).pending().filter(client=client).first()
+        context.update(pending_erasure=pending, may_request_erasure=pending is None)
     return context
 
 
@@ -258,100 +298,16 @@ def client_health_notes(request, pk):
 
 # --- History ------------------------------------------------------------------------------
 
-_HIDDEN_FIELDS = {"id", "client_id", "organisation_id", "search_text", "import_key", "token", "file", "created_at"}
-_RESTRICTED_FIELDS = {("cases.Client", "health_notes")}
-
-
-def _event_model(event):
-    try:
-        return apps.get_model(event.pgh_obj_model)
-    except (LookupError, ValueError):
-        return None
-
-
-def _field(model, name):
-    try:
-        return model._meta.get_field(name) if model else None
-    except FieldDoesNotExist:
-        return None
-
-
-def _event_changes(event):
-    """(column, before, after) of an event: the diff of a change, the values of a creation."""
-    if event.pgh_diff:
-        return [(name, before, after) for name, (before, after) in event.pgh_diff.items()]
-    if event.pgh_label == "insert":
-        return [(name, None, value) for name, value in (event.pgh_data or {}).items() if value not in (None, "", [])]
-    return []
-
-
-def _user_ids_in(events):
-    """Who acted, and which users the changed records name (worker, assignee, ...)."""
-    ids = {(event.pgh_context or {}).get("user") for event in events}
-    for event in events:
-        model = _event_model(event)
-        for name, before, after in _event_changes(event):
-            field = _field(model, name)
-            if field is not None and field.is_relation and field.related_model is User:
-                ids.update((before, after))
-    return ids - {None}
-
-
-def _readable(field, value, users_by_id):
-    """A stored history value as people read it: names, labels for codes, German dates and amounts."""
-    if value in (None, "", []):
-        return "–"
-    if field is not None and field.is_relation and field.related_model is User:
-        return str(users_by_id.get(value, value))
-    if field is not None and field.choices:
-        labels = dict(field.flatchoices)
-        if isinstance(value, list):
-            return ", ".join(str(labels.get(item, item)) for item in value)
-        return str(labels.get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(field, models.DateTimeField):
-        return date_format(timezone.localtime(field.to_python(value)), "d.m.Y H:i")
-    if isinstance(field, models.DateField):
-        return date_format(field.to_python(value), "d.m.Y")
-    if isinstance(field, models.DecimalField):
-        return number_format(field.to_python(value), field.decimal_places, force_grouping=True)
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return value
-
-
-def _prepare_event(event, users_by_id):
-    """Fill the event's diff for ``history.describe``: readable values in field order, restricted data masked."""
-    model = _event_model(event)
-    order = {field.attname: index for index, field in enumerate(model._meta.concrete_fields)} if model else {}
-    readable = {}
-    for name, before, after in sorted(_event_changes(event), key=lambda change: order.get(change[0], len(order))):
-        if name in _HIDDEN_FIELDS:
-            continue
-        if (event.pgh_obj_model, name) in _RESTRICTED_FIELDS:
-            readable[name] = (_("(protected)"), _("(protected)"))
-        else:
-            field = _field(model, name)
-            readable[name] = (_readable(field, before, users_by_id), _readable(field, after, users_by_id))
-    event.pgh_diff = readable
-    return event
-
 
 @permission_required("cases.view_client", raise_exception=True)
 def client_history(request, pk):
-    """Every change to the client and the records about them, newest first."""
+    """Every change to the client and the records about them, newest first; health notes masked."""
     client = _visible_client(request, pk)
     # Read limit-first: the page's fifty events and their diffs, not the client's whole history. The
     # count stays exact; it reads the keys of this client's events only.
     events = history.events_referencing(client)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    events = list(page.object_list)
-    users_by_id = {user.pk: user for user in User.objects.filter(pk__in=_user_ids_in(events))}
-    rows = [
-        {**history.describe(_prepare_event(event, users_by_id), users_by_id), "created": event.pgh_label == "insert"}
-        for event in events
-    ]
+    rows = describe_events(page.object_list, request.user)
     log_access(request, AccessLog.Action.VIEW, client, detail="history")
     return render(request, "cases/client_history.html", {"client": client, "page_obj": page, "rows": rows})
 
@@ -362,33 +318,33 @@ def client_history(request, pk):
 @permission_required("cases.add_case", raise_exception=True)
 def case_open(request, pk):
     client = _visible_client(request, pk)
-    form = CaseOpenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        try:
-            case_services.case_open(client=client, actor=request.user, **fields)
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("The case has been opened."))
-            return redirect(_client_url(client, "cases"))
-    return render(request, "cases/case_form.html", {"client": client, "form": form, "opening": True})
+    return edit_page(
+        request,
+        CaseOpenForm(request.POST or None),
+        save=lambda form: case_services.case_open(client=client, actor=request.user, **form.cleaned_data),
+        template="cases/case_form.html",
+        context={"client": client, "opening": True},
+        success_url=lambda _case: _client_url(client, "cases"),
+        success_message=_("The case has been opened."),
+        creating=True,
+    )
 
 
 @permission_required("cases.change_case", raise_exception=True)
 def case_edit(request, pk):
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("client"), pk=pk)
     _log_view(request, case)
-    form = CaseEditForm(request.POST or None, instance=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_services.case_update(case=form.instance, actor=request.user, version=form.cleaned_data["version"])
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("The case has been saved."))
-            return redirect(_client_url(case.client, "cases"))
-    return render(request, "cases/case_form.html", {"client": case.client, "case": case, "form": form})
+    return edit_page(
+        request,
+        CaseEditForm(request.POST or None, instance=case),
+        save=lambda form: case_services.case_update(
+            case=form.instance, actor=request.user, version=form.cleaned_data["version"]
+        ),
+        template="cases/case_form.html",
+        context={"client": case.client, "case": case},
+        success_url=lambda _case: _client_url(case.client, "cases"),
+        success_message=_("The case has been saved."),
+    )
 
 
 @permission_required("cases.change_case", raise_exception=True)
@@ -397,16 +353,20 @@ def case_close(request, pk):
     if not case.is_open:
         messages.info(request, _("This case is already closed."))
         return redirect(_client_url(case.client, "cases"))
-    form = CaseCloseForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_services.case_close(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("The case has been closed."))
-            return redirect(_client_url(case.client, "cases"))
-    return render(request, "cases/case_close.html", {"client": case.client, "case": case, "form": form})
+    return edit_page(
+        request,
+        CaseCloseForm(request.POST or None, case=case),
+        save=lambda form: case_services.case_close(
+            case=case,
+            actor=request.user,
+            outcome=form.cleaned_data["outcome"],
+            closed_on=form.cleaned_data["closed_on"],
+        ),
+        template="cases/case_close.html",
+        context={"client": case.client, "case": case},
+        success_url=lambda _case: _client_url(case.client, "cases"),
+        success_message=_("The case has been closed."),
+    )
 
 
 @require_POST
@@ -427,16 +387,18 @@ def case_reopen(request, pk):
 
 def _stay_form_page(request, client, stay):
     _log_view(request, stay)
-    form = StayForm(request.POST or None, instance=stay)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stay_save(stay=form.instance, actor=request.user, version=form.cleaned_data["version"])
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("The accommodation has been saved."))
-            return redirect(_client_url(client, "stays"))
-    return render(request, "cases/stay_form.html", {"client": client, "stay": stay, "form": form})
+    return edit_page(
+        request,
+        StayForm(request.POST or None, instance=stay),
+        save=lambda form: services.stay_save(
+            stay=form.instance, actor=request.user, version=form.cleaned_data["version"]
+        ),
+        template="cases/stay_form.html",
+        context={"client": client, "stay": stay},
+        success_url=lambda _stay: _client_url(client, "stays"),
+        success_message=_("The accommodation has been saved."),
+        creating=stay.pk is None,
+    )
 
 
 @permission_required("cases.add_accommodationstay", raise_exception=True)
@@ -459,13 +421,20 @@ def stay_edit(request, pk):
 def contact_create(request, pk):
     """The quick entry: htmx gets the fresh form and the updated timeline, a plain form a redirect."""
     client = _visible_client(request, pk)
-    form = ContactQuickForm(request.POST, instance=Contact(client=client))
-    saved = False
-    if form.is_valid():
+    form = ContactQuickForm(request.POST, instance=Contact(client=client), client=client)
+    token = submit_once.posted_token(request)
+    # A repeat of a saved quick entry answers as the first one did.
+    saved = submit_once.earlier_result(request, token) is not None
+    if not saved and form.is_valid():
         try:
-            services.contact_create(contact=form.instance, actor=request.user)
+            with transaction.atomic():
+                claimed = submit_once.claim(request, token)
+                services.contact_create(contact=form.instance, actor=request.user)
+                submit_once.record(claimed, _client_url(client, "contacts"))
+        except submit_once.AlreadySaved:
+            saved = True
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             saved = True
     if saved and not request.htmx:
@@ -475,8 +444,9 @@ def contact_create(request, pk):
         return _render_client_page(request, _get_client_for_page(request, pk), contact_form=form)
     context = {
         "client": client,
-        "contact_form": ContactQuickForm() if saved else form,
+        "contact_form": ContactQuickForm(client=client) if saved else form,
         "contact_saved": saved,
+        submit_once.FIELD: submit_once.new_token(request),
         "may_add_contact": True,
         **_timeline(_get_client_for_page(request, pk), 1),
     }
@@ -489,16 +459,17 @@ def contact_edit(request, pk):
     if not services.may_change_contact(request.user, contact):
         raise PermissionDenied
     _log_view(request, contact)
-    form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(contact=form.instance, actor=request.user, version=form.cleaned_data["version"])
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("The contact has been saved."))
-            return redirect(_client_url(contact.client, "contacts"))
-    return render(request, "cases/contact_form.html", {"client": contact.client, "contact": contact, "form": form})
+    return edit_page(
+        request,
+        ContactForm(request.POST or None, instance=contact),
+        save=lambda form: services.contact_update(
+            contact=form.instance, actor=request.user, version=form.cleaned_data["version"]
+        ),
+        template="cases/contact_form.html",
+        context={"client": contact.client, "contact": contact},
+        success_url=lambda _contact: _client_url(contact.client, "contacts"),
+        success_message=_("The contact has been saved."),
+    )
 
 
 # --- Tasks --------------------------------------------------------------------------------
@@ -523,29 +494,42 @@ class TaskListView(LimitedCountMixin, PermissionRequiredMixin, ListView):
     def get_queryset(self):
         tasks = Task.objects.visible_to(self.request.user).open()
         if self.get_scope() == "mine":
-            tasks = tasks.assigned_to(self.request.user)
+            tasks = tasks.in_care_of(self.request.user)
+        tasks = tasks.annotate(client_latin_alias=latin_alias_of("client"), client_read_only=read_only_client())
         return tasks.select_related("client", "assignee").order_by("due_on", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        for task in context["object_list"]:
+            if task.client_id:
+                task.client.latin_alias = task.client_latin_alias
         context["scope"] = self.get_scope()
         context["may_see_team"] = self.may_see_team()
         context["today"] = timezone.localdate()
+        log_list_view(
+            self.request,
+            _("Tasks"),
+            shown=clients_in(context["object_list"]),
+            filters=[_("Whole team") if context["scope"] == "team" else _("My tasks")],
+            page_number=context["page_obj"].number,
+        )
         return context
 
 
 def _task_form_page(request, client, task):
     _log_view(request, task)
-    form = TaskForm(request.POST or None, instance=task, user=request.user, client=client)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_save(task=form.instance, actor=request.user, version=form.cleaned_data["version"])
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("The task has been saved."))
-            return redirect(_client_url(client, "tasks") if client else reverse("cases:task_list"))
-    return render(request, "cases/task_form.html", {"client": client, "task": task, "form": form})
+    return edit_page(
+        request,
+        TaskForm(request.POST or None, instance=task, user=request.user, client=client),
+        save=lambda form: services.task_save(
+            task=form.instance, actor=request.user, version=form.cleaned_data["version"]
+        ),
+        template="cases/task_form.html",
+        context={"client": client, "task": task},
+        success_url=lambda _task: _client_url(client, "tasks") if client else reverse("cases:task_list"),
+        success_message=_("The task has been saved."),
+        creating=task.pk is None,
+    )
 
 
 @permission_required("cases.add_task", raise_exception=True)
@@ -566,10 +550,8 @@ def task_done(request, pk):
     task = get_object_or_404(Task.objects.visible_to(request.user).select_related("client"), pk=pk)
     services.task_done(task=task, actor=request.user)
     messages.success(request, _("The task “%(title)s” is done.") % {"title": task.title})
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = _client_url(task.client, "tasks") if task.client else reverse("cases:task_list")
-    return redirect(target)
+    default = _client_url(task.client, "tasks") if task.client else reverse("cases:task_list")
+    return redirect(next_url(request, default))
 
 
 # --- Notices ------------------------------------------------------------------------------
@@ -577,35 +559,33 @@ def task_done(request, pk):
 
 def _notice_form_page(request, client, notice):
     _log_view(request, notice)
-    form = NoticeForm(request.POST or None, instance=notice, client=client)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = notice_services.notice_save(
-                notice=form.instance, actor=request.user, version=form.cleaned_data["version"]
-            )
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("The notice has been saved; its deadlines are in the tasks."))
-            notices = list(Notice.objects.filter(client=client))
-            blocker = deadlines.schonfrist_blocker(saved, notices)
-            if blocker:
-                messages.warning(request, notice_services.schonfrist_warning(saved, blocker))
-            return redirect(_client_url(client, "notices"))
+
+    def warn_of_schonfrist(saved):
+        blocker = deadlines.schonfrist_blocker(saved, list(Notice.objects.filter(client=client)))
+        if blocker:
+            messages.warning(request, notice_services.schonfrist_warning(saved, blocker))
+
     warning = ""
     if notice.pk and notice.served_on:
         blocker = deadlines.schonfrist_blocker(notice, list(Notice.objects.filter(client=client)))
         warning = notice_services.schonfrist_warning(notice, blocker) if blocker else ""
-    return render(
+    return edit_page(
         request,
-        "cases/notice_form.html",
-        {
+        NoticeForm(request.POST or None, instance=notice, client=client),
+        save=lambda form: notice_services.notice_save(
+            notice=form.instance, actor=request.user, version=form.cleaned_data["version"]
+        ),
+        template="cases/notice_form.html",
+        context={
             "client": client,
             "notice": notice,
-            "form": form,
             "schonfrist_warning": warning,
-            "schonfrist_end": deadlines.schonfrist_end(notice.served_on) if notice.served_on else None,
+            "schonfrist": _schonfrist_dates(notice, client.organisation.holiday_state),
         },
+        success_url=lambda _notice: _client_url(client, "notices"),
+        success_message=_("The notice has been saved; its deadlines are in the tasks."),
+        after_save=warn_of_schonfrist,
+        creating=notice.pk is None,
     )
 
 

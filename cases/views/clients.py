@@ -7,7 +7,7 @@ restricted one the user may not see, answers 404. State changes call one service
 """
 
 import hashlib
-import secrets
+from datetime import timedelta
 
 from django.apps import apps
 from django.contrib import messages
@@ -15,17 +15,18 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from cases import codes
-from cases.countries import LANGUAGES
 from cases.duplicates import duplicate_candidates, search_clients
 from cases.filters import ClientFilterSet
 from cases.forms.clients import (
@@ -41,15 +42,15 @@ from cases.forms.clients import (
     household_formset,
 )
 from cases.models import Case, Client, ClientLink, Consent, DuplicateDecision, NameKey, TargetGroupMembership, Task
-from cases.names import name_key
 from cases.services import clients as services
-from hagen_zuhause.audit import log_access
+from hagen_zuhause import submit_once
+from hagen_zuhause.audit import clients_in, log_access, log_list_view, search_description
+from hagen_zuhause.countries import LANGUAGES
+from hagen_zuhause.editing import edit_page
 from hagen_zuhause.models import AccessLog, User
+from hagen_zuhause.names import name_key
 from hagen_zuhause.pagination import LimitedCountMixin
 
-#: Session key of the one-time intake tokens: token → None (form open) or the pk of the saved client.
-INTAKE_TOKENS = "intake_tokens"
-_KEPT_INTAKE_TOKENS = 20
 _DUPLICATE_HINT = "duplicate hint"
 
 
@@ -78,7 +79,9 @@ class ClientListView(LimitedCountMixin, PermissionRequiredMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         today = timezone.localdate()
-        self.filterset = ClientFilterSet(self.request.GET or None, queryset=Client.objects.visible_to(user), user=user)
+        # Clients whose processing is restricted (Art. 18 GDPR) are listed to the team lead only.
+        listed = Client.objects.visible_to(user).listed_for(user)
+        self.filterset = ClientFilterSet(self.request.GET or None, queryset=listed, user=user)
         ordering = german_name_order()
         if self.filterset.searching:
             ordering = [F("relevance").desc(), *ordering]
@@ -86,7 +89,8 @@ class ClientListView(LimitedCountMixin, PermissionRequiredMixin, ListView):
         groups = TargetGroupMembership.objects.filter(client=OuterRef("pk")).current(today).order_by("group")
         open_cases = Case.objects.filter(client=OuterRef("pk")).open().order_by("opened_on", "pk")
         return (
-            self.filterset.qs.annotate(
+            self.filterset.qs.with_latin_alias()
+            .annotate(
                 next_task_due=Subquery(next_tasks.values("due_on")[:1]),
                 next_task_title=Subquery(next_tasks.values("title")[:1]),
                 current_groups=ArraySubquery(groups.values("group")),
@@ -104,35 +108,41 @@ class ClientListView(LimitedCountMixin, PermissionRequiredMixin, ListView):
         for client in context["clients"]:
             client.group_labels = [group_labels.get(group, group) for group in client.current_groups]
             client.case_labels = [case_labels.get(case_type, case_type) for case_type in client.open_case_types]
+        log_list_view(
+            self.request,
+            _("Client list"),
+            shown=len(context["clients"]),
+            filterset=self.filterset,
+            page_number=context["page_obj"].number,
+        )
         return context
 
 
 # --- Intake ------------------------------------------------------------------------------
 
 
-def _new_intake_token(request):
-    tokens = dict(request.session.get(INTAKE_TOKENS, {}))
-    token = secrets.token_urlsafe(18)
-    tokens[token] = None
-    request.session[INTAKE_TOKENS] = dict(list(tokens.items())[-_KEPT_INTAKE_TOKENS:])
-    return token
+def _say_already_taken_in(request, client):
+    """A repeated intake: name the record the first submit saved (when the user may see it)."""
+    if client is None:
+        messages.info(request, _("This intake has already been saved."))
+        return
+    messages.info(
+        request,
+        _(
+            "%(name)s has already been taken in with this form (case number %(number)s). No second record "
+            "has been created: this is the record saved then."
+        )
+        % {"name": client.full_name, "number": client.case_number},
+    )
 
 
-def _intake_token_state(request, token):
-    """("open", None), ("used", client pk) or ("unknown", None)."""
-    tokens = request.session.get(INTAKE_TOKENS, {})
-    if not token or token not in tokens:
-        return "unknown", None
-    if tokens[token] is None:
-        return "open", None
-    return "used", tokens[token]
-
-
-def _consume_intake_token(request, token, client_pk):
-    tokens = dict(request.session.get(INTAKE_TOKENS, {}))
-    if token in tokens:
-        tokens[token] = client_pk
-        request.session[INTAKE_TOKENS] = tokens
+def _client_of_url(user, url):
+    """The client a guarded intake form led to (its ``result_url``), when the user may see it."""
+    try:
+        pk = resolve(url).kwargs.get("pk")
+    except Resolver404:
+        return None
+    return Client.objects.visible_to(user).filter(pk=pk).first() if pk else None
 
 
 def _check_signature(cleaned_data):
@@ -185,45 +195,57 @@ def client_create(request):
         form = ClientIntakeForm(request.POST, user=user)
         household = HouseholdFormSet(request.POST, instance=Client(), prefix="household")
         aliases = AliasFormSet(request.POST, instance=Client(), prefix="aliases")
-        token = request.POST.get("intake_token", "")
-        state, saved_pk = _intake_token_state(request, token)
-        if state == "used" and Client.objects.visible_to(user).filter(pk=saved_pk).exists():
-            messages.info(request, _("This intake has already been saved."))
-            return redirect("cases:client_detail", pk=saved_pk)
-        if form.is_valid() and household.is_valid() and aliases.is_valid():
+        token = submit_once.posted_token(request)
+        earlier = submit_once.earlier(request, token)
+        used_for = _client_of_url(user, earlier.result_url) if earlier else None
+        if earlier and earlier.saved:
+            _say_already_taken_in(request, used_for)
+            return redirect(earlier.result_url)
+        if earlier is not None:
+            # Back from the existing record to the hints: nothing was saved; the entries stay, and
+            # saving them as a new person is a fresh decision (the page's new token; the hints come again).
+            opened = (
+                _(
+                    "From this form you had opened the existing record of %(name)s (case number %(number)s), "
+                    "so nothing has been saved. If this is a different person, check the entries and save again."
+                )
+                % {"name": used_for.full_name, "number": used_for.case_number}
+                if used_for is not None
+                else _("Nothing has been saved from this form. Please check the entries and save again.")
+            )
+            form.add_error(None, opened)
+        elif form.is_valid() and household.is_valid() and aliases.is_valid():
             candidates = _candidates_for(user, form.cleaned_data)
             signature = _check_signature(form.cleaned_data)
             confirmed = request.POST.get("confirm_new") == signature
             if candidates and not confirmed:
                 _log_hints(request, candidates)
                 confirm_value = signature
-            elif state != "open":
-                form = _with_new_token(request, form, user)
-                form.add_error(None, _("The form had expired. Please check the entries and save again."))
             else:
                 try:
-                    client = services.client_intake(
-                        organisation=user.organisation,
-                        actor=user,
-                        client_fields=form.client_fields(),
-                        case_type=form.cleaned_data["case_type"],
-                        case_fields=form.case_fields(),
-                        aliases=[row for row in formset_rows(aliases, services.ALIAS_FIELDS) if not row["delete"]],
-                        household=[
-                            row for row in formset_rows(household, services.HOUSEHOLD_FIELDS) if not row["delete"]
-                        ],
-                        target_groups=form.cleaned_data["target_groups"],
-                        consent=form.consent(),
-                        candidates_shown=_shown_ids(request, candidates),
-                    )
-                except services.DoubleSubmitError as error:
-                    _consume_intake_token(request, token, error.client.pk)
-                    messages.info(request, _("This intake has already been saved."))
-                    return redirect("cases:client_detail", pk=error.client.pk)
+                    with transaction.atomic():
+                        claimed = submit_once.claim(request, token)
+                        client = services.client_intake(
+                            organisation=user.organisation,
+                            actor=user,
+                            client_fields=form.client_fields(),
+                            case_type=form.cleaned_data["case_type"],
+                            case_fields=form.case_fields(),
+                            aliases=[row for row in formset_rows(aliases, services.ALIAS_FIELDS) if not row["delete"]],
+                            household=[
+                                row for row in formset_rows(household, services.HOUSEHOLD_FIELDS) if not row["delete"]
+                            ],
+                            target_groups=form.cleaned_data["target_groups"],
+                            consent=form.consent(),
+                            candidates_shown=_shown_ids(request, candidates),
+                        )
+                        submit_once.record(claimed, reverse("cases:client_detail", args=[client.pk]))
+                except submit_once.AlreadySaved as done:
+                    _say_already_taken_in(request, _client_of_url(user, done.url))
+                    return redirect(done.url)
                 except ValidationError as error:
                     form.add_error(None, error.messages)
                 else:
-                    _consume_intake_token(request, token, client.pk)
                     messages.success(
                         request,
                         _("%(name)s has been taken in with case number %(number)s.")
@@ -231,7 +253,7 @@ def client_create(request):
                     )
                     return redirect("cases:client_detail", pk=client.pk)
     else:
-        form = ClientIntakeForm(user=user, initial={"intake_token": _new_intake_token(request)})
+        form = ClientIntakeForm(user=user)
         household = HouseholdFormSet(instance=Client(), prefix="household")
         aliases = AliasFormSet(instance=Client(), prefix="aliases")
     return render(
@@ -243,17 +265,9 @@ def client_create(request):
             "alias_formset": aliases,
             "candidates": candidates,
             "confirm_value": confirm_value,
-            "intake_token": form["intake_token"].value(),
+            submit_once.FIELD: submit_once.new_token(request),
         },
     )
-
-
-def _with_new_token(request, form, user):
-    data = form.data.copy()
-    data["intake_token"] = _new_intake_token(request)
-    new_form = ClientIntakeForm(data, user=user)
-    new_form.is_valid()
-    return new_form
 
 
 def _live_hint(request):
@@ -275,18 +289,24 @@ def _live_hint(request):
 def client_open_existing(request, pk):
     """The worker recognised the person among the hints: record the decision and open that record."""
     client = _visible_client(request.user, pk)
-    token = request.POST.get("intake_token", "")
-    state, _saved = _intake_token_state(request, token)
-    if state != "used":
-        shown = set(_posted_candidate_ids(request)) | {client.pk}
-        services.duplicate_decision_record(
-            actor=request.user,
-            decision=DuplicateDecision.Choice.OPENED_EXISTING,
-            client=client,
-            candidates=shown,
-        )
-        _consume_intake_token(request, token, client.pk)
-    return redirect("cases:client_detail", pk=client.pk)
+    token = submit_once.posted_token(request)
+    url = reverse("cases:client_detail", args=[client.pk])
+    if not submit_once.earlier_result(request, token):
+        # Opening the existing record ends the intake: a late "save" of the same form saves nothing.
+        try:
+            with transaction.atomic():
+                claimed = submit_once.claim(request, token)
+                shown = set(_posted_candidate_ids(request)) | {client.pk}
+                services.duplicate_decision_record(
+                    actor=request.user,
+                    decision=DuplicateDecision.Choice.OPENED_EXISTING,
+                    client=client,
+                    candidates=shown,
+                )
+                submit_once.record(claimed, url, saved=False)
+        except (submit_once.AlreadySaved, ValidationError):
+            pass
+    return redirect(url)
 
 
 # --- Personal data -----------------------------------------------------------------------
@@ -466,19 +486,18 @@ def consent_create(request, pk):
     """Record a consent of the client."""
     user = request.user
     client = _visible_client(user, pk)
-    form = ConsentForm(request.POST or None, user=user)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.consent_record(client=client, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(request, _("The consent has been recorded."))
-                return redirect("cases:client_detail", pk=client.pk)
-    else:
+    if request.method == "GET":
         log_access(request, AccessLog.Action.VIEW, client)
-    return render(request, "cases/consent_form.html", {"client": client, "form": form})
+    return edit_page(
+        request,
+        ConsentForm(request.POST or None, user=user),
+        save=lambda form: services.consent_record(client=client, actor=user, **form.cleaned_data),
+        template="cases/consent_form.html",
+        context={"client": client},
+        success_url=lambda _consent: reverse("cases:client_detail", args=[client.pk]),
+        success_message=_("The consent has been recorded."),
+        creating=True,
+    )
 
 
 @require_POST
@@ -538,6 +557,7 @@ def client_link(request, pk):
     if query:
         found = search_clients(Client.objects.visible_to(user).exclude(pk=client.pk), query)
         results = list(found.order_by(F("relevance").desc(), *german_name_order())[:20])
+        log_list_view(request, _("Link records"), shown=len(results), filters=[search_description(query)])
     linked = set()
     for link in _links_of(client, user):
         linked.add(link.other_id if link.client_id == client.pk else link.client_id)
@@ -600,3 +620,42 @@ def person_context(client, user):
         "consents": consents,
         "links": links,
     }
+
+
+# --- Consents ending ----------------------------------------------------------------------
+
+
+class ConsentEndingListView(PermissionRequiredMixin, ListView):
+    """The team's consents that end within the next days or ended recently: renew them in time.
+
+    After its end a consent no longer covers referrals (``cases.services.referrals``); the list shows
+    the consents of every client the user may see, soonest first.
+    """
+
+    permission_required = "cases.view_consent"
+    template_name = "cases/consent_ending_list.html"
+    paginate_by = 50
+    #: How far ahead and back the list looks.
+    DAYS = 30
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        return (
+            Consent.objects.visible_to(self.request.user)
+            .filter(client__anonymised_at__isnull=True)
+            .ending_between(today - timedelta(days=self.DAYS), today + timedelta(days=self.DAYS))
+            .select_related("client", "partner")
+            .order_by("expires_on", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        context["days"] = self.DAYS
+        log_list_view(
+            self.request,
+            _("Consents ending"),
+            shown=clients_in(context["object_list"]),
+            page_number=context["page_obj"].number,
+        )
+        return context

@@ -4,10 +4,8 @@ Every view reaches its records through ``visible_to(request.user)``: a client or
 user may not see answers 404; a role without the permission answers 403 first.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,9 +13,10 @@ from cases.forms.referrals import DocumentForm, ReferralForm, ReferralOutcomeFor
 from cases.models import Client, Document, Referral
 from cases.services import documents as document_services
 from cases.services import referrals as referral_services
-from cases.uploads import download_response
 from hagen_zuhause.audit import log_access
+from hagen_zuhause.editing import edit_page
 from hagen_zuhause.models import AccessLog
+from hagen_zuhause.uploads import download_response
 
 REFERRALS_ANCHOR = "#client-referrals"
 DOCUMENTS_ANCHOR = "#client-documents"
@@ -37,39 +36,33 @@ def referral_create(request, pk):
     for browsers without JavaScript; htmx sends the same and receives only the consent box).
     """
     client = _client_for_writing(request, pk)
-    if request.method == "POST" and "check" in request.POST:
+    checking = request.method == "POST" and "check" in request.POST
+    if checking:
         form = ReferralForm(initial=request.POST.dict(), client=client, user=request.user)
         if request.htmx:
             return render(request, "cases/referral_consent_status.html", {"form": form, "client": client})
     elif request.method == "POST":
         form = ReferralForm(request.POST, client=client, user=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                referral = referral_services.referral_create(
-                    client=client,
-                    partner=data["partner"],
-                    referred_on=data["referred_on"],
-                    case=data["case"],
-                    note=data["note"],
-                    consent_override_reason=data["consent_override_reason"],
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                if referral.consent_id:
-                    messages.success(request, _("The referral has been saved with the client's consent."))
-                else:
-                    messages.warning(
-                        request,
-                        _("The referral has been saved WITHOUT a valid consent. Your reason has been recorded."),
-                    )
-                return redirect(client.get_absolute_url() + REFERRALS_ANCHOR)
     else:
         form = ReferralForm(client=client, user=request.user)
         log_access(request, AccessLog.Action.VIEW, client)
-    return render(request, "cases/referral_form.html", {"form": form, "client": client})
+    return edit_page(
+        request,
+        form,
+        save=lambda form: referral_services.referral_create(client=client, actor=request.user, **form.cleaned_data),
+        template="cases/referral_form.html",
+        context={"client": client},
+        success_url=lambda _referral: client.get_absolute_url() + REFERRALS_ANCHOR,
+        success_message=_referral_saved_message,
+        creating=True,
+        is_valid=(lambda: False) if checking else None,
+    )
+
+
+def _referral_saved_message(referral):
+    if referral.consent_id:
+        return _("The referral has been saved with the client's consent.")
+    return _("The referral has been saved WITHOUT a valid consent. Your reason has been recorded.")
 
 
 @permission_required("cases.change_referral", raise_exception=True)
@@ -84,31 +77,29 @@ def referral_outcome(request, pk):
     current_outcome_on = referral.outcome_on
     if request.method == "POST":
         form = ReferralOutcomeForm(request.POST, instance=referral)
-        if form.is_valid():
-            try:
-                referral_services.referral_set_outcome(
-                    referral=referral,
-                    outcome=form.cleaned_data["outcome"],
-                    outcome_on=form.cleaned_data["outcome_on"],
-                    expected_outcome=form.cleaned_data["expected_outcome"],
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The outcome of the referral has been saved."))
-                return redirect(client.get_absolute_url() + REFERRALS_ANCHOR)
     else:
         form = ReferralOutcomeForm(instance=referral)
         log_access(request, AccessLog.Action.VIEW, client)
-    context = {
-        "form": form,
-        "referral": referral,
-        "client": client,
-        "current_outcome": current_outcome,
-        "current_outcome_on": current_outcome_on,
-    }
-    return render(request, "cases/referral_outcome.html", context)
+    return edit_page(
+        request,
+        form,
+        save=lambda form: referral_services.referral_set_outcome(
+            referral=referral,
+            outcome=form.cleaned_data["outcome"],
+            outcome_on=form.cleaned_data["outcome_on"],
+            expected_outcome=form.cleaned_data["expected_outcome"],
+            actor=request.user,
+        ),
+        template="cases/referral_outcome.html",
+        context={
+            "referral": referral,
+            "client": client,
+            "current_outcome": current_outcome,
+            "current_outcome_on": current_outcome_on,
+        },
+        success_url=lambda _referral: client.get_absolute_url() + REFERRALS_ANCHOR,
+        success_message=_("The outcome of the referral has been saved."),
+    )
 
 
 @permission_required("cases.add_document", raise_exception=True)
@@ -118,24 +109,26 @@ def document_upload(request, pk):
     client = _client_for_writing(request, pk)
     if request.method == "POST":
         form = DocumentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                document_services.document_upload(
-                    client=client,
-                    uploaded_file=form.cleaned_data["file"],
-                    kind=form.cleaned_data["kind"],
-                    description=form.cleaned_data["description"],
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                messages.success(request, _("The document has been uploaded."))
-                return redirect(client.get_absolute_url() + DOCUMENTS_ANCHOR)
     else:
         form = DocumentForm()
         log_access(request, AccessLog.Action.VIEW, client)
-    return render(request, "cases/document_upload.html", {"form": form, "client": client})
+    return edit_page(
+        request,
+        form,
+        save=lambda form: document_services.document_upload(
+            client=client,
+            uploaded_file=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+            actor=request.user,
+        ),
+        template="cases/document_upload.html",
+        context={"client": client},
+        success_url=lambda _document: client.get_absolute_url() + DOCUMENTS_ANCHOR,
+        success_message=_("The document has been uploaded."),
+        creating=True,
+        error_field="file",
+    )
 
 
 @permission_required("cases.view_document", raise_exception=True)

@@ -3,7 +3,7 @@
 from django import template
 
 from cases.codes import TargetGroup
-from cases.countries import LANGUAGES
+from hagen_zuhause.countries import LANGUAGES
 
 register = template.Library()
 

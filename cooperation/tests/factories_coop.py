@@ -10,7 +10,7 @@ from cooperation import services
 from cooperation.models import AgreementStatus, PartnerKind
 from housing.models import PlacementStep
 from housing.services import placement_advance, placement_propose
-from housing.tests.conftest import make_landlord, make_offer
+from housing.tests.conftest import SKIPPED, make_landlord, make_offer
 
 _numbers = itertools.count(1)
 
@@ -60,4 +60,4 @@ def move_in(actor, landlord, on, step=PlacementStep.MOVED_IN):
     """A household placed in a new flat of the landlord: proposed and moved in (or signed) on ``on``."""
     offer = make_offer(actor, landlord)
     placement = placement_propose(offer=offer, client=make_client(actor), actor=actor, on=on)
-    return placement_advance(placement=placement, step=step, actor=actor, on=on)
+    return placement_advance(placement=placement, step=step, actor=actor, on=on, skip_reason=SKIPPED)

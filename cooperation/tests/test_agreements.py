@@ -456,13 +456,6 @@ def test_social_workers_cannot_upload(client_of, social_worker, team_lead, media
     assert not AgreementDocument.objects.exists()
 
 
-def test_the_same_file_sent_twice_is_stored_once(team_lead, media, housing_company):
-    agreement = make_agreement(team_lead, partner=housing_company)
-    first = make_document(team_lead, agreement)
-    assert make_document(team_lead, agreement) == first
-    assert AgreementDocument.objects.count() == 1
-
-
 def test_another_organisations_document_is_not_found(client_of, outsider, team_lead, media, housing_company):
     document = make_document(team_lead, make_agreement(team_lead, partner=housing_company))
     response = client_of(outsider).get(reverse("cooperation:agreement_document_download", args=[document.pk]))

@@ -4,6 +4,7 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from pghistory.models import Events
 
+from cases.tests.factories import make_client
 from hagen_zuhause.audit import log_access, log_system_access
 from hagen_zuhause.models import AccessLog, User
 
@@ -130,13 +131,17 @@ def test_access_log_page_and_filters(client_of, team_lead, social_worker, outsid
     assert client.get(reverse("audit:access"), {"user": outsider.pk}).status_code == 200
 
 
-def test_access_log_names_the_record_type_in_words(client_of, team_lead, social_worker, rf):
+def test_access_log_names_the_record_type_in_words_and_clients_by_case_number(client_of, team_lead, social_worker, rf):
+    person = make_client(social_worker, first_name="Georgi", last_name="Ivanov")
     request = rf.get("/")
     request.user = team_lead
-    log_access(request, AccessLog.Action.VIEW, object_type="cases.client", object_id="4711")
+    log_access(request, AccessLog.Action.VIEW, person)
+    log_access(request, AccessLog.Action.VIEW, object_type="cases.client", object_id="987654")  # since deleted
     log_access(request, AccessLog.Action.DOWNLOAD, object_type="reports.federal_statistic", object_id="2027")
     text = client_of(team_lead).get(reverse("audit:access")).content.decode()
-    assert "Klient*in 4711" in text
+    assert f"Klient*in {person.case_number}" in text
+    assert "Klient*in nicht sichtbar" in text
+    assert f"Klient*in {person.pk}<" not in text and "987654" not in text
     assert "Bundesstatistik 2027" in text
     assert "cases.client" not in text
     assert AccessLog(object_type="old.gone").object_type_label == "old.gone"  # a type no longer known: as stored

@@ -3,13 +3,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD
 from hagen_zuhause.middleware import SessionActivityMiddleware
+from hagen_zuhause.models import UserSession
 
 
 def _login(client, username, password):
@@ -28,10 +28,23 @@ def test_login_with_correct_password_opens_the_start_page(client, social_worker)
     assert response.url == reverse("dashboard")
 
 
-def test_wrong_password_gets_a_german_message(client, social_worker):
+def test_wrong_password_says_that_name_or_password_is_wrong(client, social_worker):
     response = _login(client, social_worker.username, "falsch")
     assert response.status_code == 200
-    assert "Bitte Benutzername und Passwort eingeben" in response.content.decode()
+    text = response.content.decode()
+    assert "Benutzername oder Passwort ist falsch." in text
+    assert "Bitte Benutzername und Passwort eingeben" not in text  # it read as if the fields were empty
+
+
+def test_unknown_user_gets_the_same_message_as_a_wrong_password(client, db):
+    response = _login(client, "niemand", "falsch")
+    assert "Benutzername oder Passwort ist falsch." in response.content.decode()
+
+
+def test_empty_fields_are_named_as_missing(client, db):
+    text = _login(client, "", "").content.decode()
+    assert "Benutzername oder Passwort ist falsch." not in text
+    assert "Dieses Feld ist zwingend erforderlich." in text
 
 
 def test_five_failures_lock_the_login_for_fifteen_minutes(client, social_worker):
@@ -65,7 +78,7 @@ def test_session_ends_after_thirty_idle_minutes(client, social_worker):
     _login(client, social_worker.username, PASSWORD)
     assert client.session.get_expiry_age() == 30 * 60
     assert client.get(reverse("dashboard")).status_code == 200
-    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    UserSession.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
@@ -76,26 +89,26 @@ def _idle_for(client, minutes):
     session = client.session
     session[SessionActivityMiddleware.key] = int(time.time()) - minutes * 60
     session.save()
-    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=30 - minutes))
+    UserSession.objects.update(expire_date=timezone.now() + timedelta(minutes=30 - minutes))
 
 
 def test_activity_extends_the_session(client, social_worker):
     _login(client, social_worker.username, PASSWORD)
     _idle_for(client, 29)
     client.get(reverse("dashboard"))
-    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+    assert UserSession.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
 
 
 def test_the_session_is_written_at_most_once_a_minute(client, social_worker):
     _login(client, social_worker.username, PASSWORD)
     _idle_for(client, 0)
-    saved = Session.objects.get().expire_date
+    saved = UserSession.objects.get().expire_date
     client.get(reverse("dashboard"))
-    assert Session.objects.get().expire_date == saved  # used again within the minute: not written
+    assert UserSession.objects.get().expire_date == saved  # used again within the minute: not written
 
     _idle_for(client, 1)
     client.get(reverse("dashboard"))
-    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29, seconds=50)
+    assert UserSession.objects.get().expire_date > timezone.now() + timedelta(minutes=29, seconds=50)
 
 
 def test_logout_needs_post(client_of, social_worker):
@@ -107,7 +120,7 @@ def test_logout_needs_post(client_of, social_worker):
 
 @pytest.mark.parametrize(
     ("password", "reason"),
-    [("kurz123!", "mindestens 12 Zeichen"), ("password1234", "zu üblich")],
+    [("kurz123!", "mindestens 12 Zeichen"), ("password1234", "zu häufig verwendet")],
 )
 def test_weak_passwords_are_refused_in_german(password, reason):
     with pytest.raises(ValidationError) as error:

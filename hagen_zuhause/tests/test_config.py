@@ -95,3 +95,19 @@ def test_production_requires_allowed_hosts():
     result = _manage(["check"], env)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_the_smtp_url_of_the_reminder_emails():
+    assert Config({}).email("DJANGO_EMAIL_URL") == {}
+    settings = Config({"DJANGO_EMAIL_URL": "smtp://wohnen:ge%40heim@mail.hagen.example:587"}).email("DJANGO_EMAIL_URL")
+    assert settings["EMAIL_HOST"] == "mail.hagen.example"
+    assert (settings["EMAIL_PORT"], settings["EMAIL_USE_TLS"]) == (587, True)
+    assert (settings["EMAIL_HOST_USER"], settings["EMAIL_HOST_PASSWORD"]) == ("wohnen", "ge@heim")
+    local = Config({"DJANGO_EMAIL_URL": "smtp://127.0.0.1:25"}).email("DJANGO_EMAIL_URL")
+    assert local["EMAIL_PORT"] == 25 and not local.get("EMAIL_USE_TLS")
+
+
+@pytest.mark.parametrize("value", ["mail.hagen.example", "consolemail://", "smtp://"])
+def test_a_malformed_smtp_url_is_refused(value):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_EMAIL_URL"):
+        Config({"DJANGO_EMAIL_URL": value}).email("DJANGO_EMAIL_URL")

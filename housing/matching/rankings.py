@@ -2,22 +2,37 @@
 one page of suggestions loaded and assessed in full (the three steps in the package docstring).
 """
 
-import functools
 from dataclasses import dataclass
-from datetime import date
+from itertools import chain
 from typing import NamedTuple
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Window,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from cases.codes import CaseType
-from cases.models import Client
-from cases.names import german_sort_key
+from cases.models import Client, HouseholdMember, TargetGroupMembership
+from cases.models.functions import NameKey
+from hagen_zuhause.pagination import page_number
 from housing import kdu
 from housing.matching.candidates import (
-    _current_groups,
     _households_with_open_provision,
     _member_count,
     household_for,
@@ -46,7 +61,10 @@ PAGE_SIZE = 25
 
 
 class Ranked(NamedTuple):
-    """A candidate's place in a ranking: who, the verdict and the sort key (details come per page)."""
+    """A candidate's place in a ranking: who, the verdict and the sort key (details come per page).
+
+    Households come ordered from the database and carry no key (``order`` is None).
+    """
 
     pk: int
     fits: bool
@@ -69,19 +87,6 @@ class SuggestionPage:
     page: Page
 
 
-def _household_order(fits, score, waiting_since, last_name, first_name, pk, name_key=german_sort_key):
-    """Fitting first, best score first, then the longest waiting, then by name (German order)."""
-    return (
-        not fits,
-        -score,
-        waiting_since is None,
-        waiting_since or date.min,
-        name_key(last_name),
-        name_key(first_name),
-        pk,
-    )
-
-
 def _offer_order(fits, score, status, pk):
     """Fitting first, best score first, available before reserved, newest first."""
     return (not fits, -score, status != OfferStatus.AVAILABLE, -pk)
@@ -95,14 +100,49 @@ _SEARCH_FIELDS = tuple(
 )
 
 
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
-
-
 def _ranked_households(offer, user, table, today, *, prefiltered):
     """Every household with an open provision case (or those that may fit), ranked on a few columns.
 
+    The database groups the households by profile (:func:`household_profiles`), so Python assesses
+    each profile once and only merges the households of equal verdicts in their order.
     Returns the ranking and None (the number of all households is not counted here).
+    """
+    by_verdict = {}
+    for profile in household_profiles(offer, user, table, today, prefiltered=prefiltered):
+        search = None
+        if profile.has_search:
+            search = HousingSearch(**dict(zip(_SEARCH_FIELDS, profile.search_values, strict=True)))
+        household = Household(
+            client=None, size=1 + profile.member_count, search=search, target_groups=frozenset(profile.groups)
+        )
+        verdict = _verdict(_fit_reasons(offer, household, table))
+        by_verdict.setdefault(verdict, []).append(profile)
+    # Fitting first, best score first; within a verdict, the households' order from the database.
+    ranked = []
+    for fits, score in sorted(by_verdict, key=lambda verdict: (not verdict[0], -verdict[1])):
+        ranked += [Ranked(pk, fits, score, None) for pk in _in_order(by_verdict[(fits, score)])]
+    # Counting all households would cost as much as ranking them (see _any_household_unfit).
+    return ranked, None
+
+
+class HouseholdProfile(NamedTuple):
+    """Households that look the same to the rules, with their places in the order of equal verdicts."""
+
+    member_count: int
+    groups: list
+    has_search: bool
+    search_values: tuple
+    pks: list
+    positions: list
+
+
+def household_profiles(offer, user, table, today, *, prefiltered):
+    """The households with an open provision case, grouped by what the rules read, in one statement.
+
+    Each household is numbered in the order of equal verdicts (longest waiting, then German name
+    order); the members and the current target groups are grouped once for everybody and joined
+    rather than looked up per household, and the households of one profile come as arrays in that
+    order.
     """
     # Joined rather than looked up per household: a client has at most one open case of a kind
     # (case_one_open_per_type), so the join neither repeats nor drops anyone of
@@ -118,43 +158,58 @@ def _ranked_households(offer, user, table, today, *, prefiltered):
     )
     if prefiltered:
         clients = clients.filter(households_that_may_fit(offer, table))
-    rows = clients.annotate(
-        member_count=_member_count(),
-        waiting_since=F("open_provision__opened_on"),
-        current_groups=_current_groups(today),
-    ).values_list(
-        "pk",
-        "last_name",
-        "first_name",
-        "waiting_since",
-        "member_count",
-        "current_groups",
-        "housing_search__pk",
-        *(f"housing_search__{name}" for name in _SEARCH_FIELDS),
+    order = [F("open_provision__opened_on").asc(nulls_last=True), NameKey("last_name"), NameKey("first_name"), "pk"]
+    candidates = clients.annotate(position=Window(RowNumber(), order_by=order)).values_list(
+        "pk", "position", "housing_search__pk", *(f"housing_search__{name}" for name in _SEARCH_FIELDS)
     )
-    verdicts = {}
-    # Names repeat across thousands of households: each sort key is computed once per ranking.
-    name_key = functools.lru_cache(maxsize=None)(german_sort_key)
-    ranked = []
-    for pk, last_name, first_name, waiting_since, member_count, groups, search_pk, *search_values in rows:
-        # Everything _fit_reasons reads about a household; equal profiles get equal verdicts.
-        profile = (
-            member_count,
-            None if search_pk is None else tuple(_hashable(value) for value in search_values),
-            frozenset(groups),
+    # The members and current target groups of the candidates, grouped once and joined: no lookup per household.
+    of_candidates = RawSQL("SELECT pk FROM candidates", [])
+    members = (
+        HouseholdMember.objects.filter(client__in=of_candidates)
+        .order_by()
+        .values("client")
+        .annotate(count=Count("pk"))
+        .values("client", "count")
+    )
+    groups = (
+        TargetGroupMembership.objects.current(today)
+        .filter(client__in=of_candidates)
+        .order_by()
+        .values("client")
+        .annotate(groups=ArrayAgg("group", order_by="group"))
+        .values("client", "groups")
+    )
+    try:
+        parts = [query.query.sql_with_params() for query in (candidates, members, groups)]
+    except EmptyResultSet:  # the hard rules leave nobody (a flat too big for any household size)
+        return []
+    search = [f"c.s{number}" for number in range(len(_SEARCH_FIELDS))]
+    profile = ", ".join(["COALESCE(m.count, 0)", "COALESCE(g.groups, '{}')", "c.search_pk IS NOT NULL", *search])
+    columns = ", ".join(["pk", "position", "search_pk", *(name[2:] for name in search)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH candidates ({columns}) AS MATERIALIZED ({parts[0][0]}) "
+            f"SELECT {profile}, array_agg(c.pk ORDER BY c.position), array_agg(c.position ORDER BY c.position) "
+            f"FROM candidates AS c "
+            f"LEFT JOIN ({parts[1][0]}) AS m (client_id, count) ON m.client_id = c.pk "
+            f"LEFT JOIN ({parts[2][0]}) AS g (client_id, groups) ON g.client_id = c.pk "
+            f"GROUP BY {profile}",
+            [*parts[0][1], *parts[1][1], *parts[2][1]],
         )
-        verdict = verdicts.get(profile)
-        if verdict is None:
-            search = (
-                None if search_pk is None else HousingSearch(**dict(zip(_SEARCH_FIELDS, search_values, strict=True)))
-            )
-            household = Household(client=None, size=1 + member_count, search=search, target_groups=profile[2])
-            verdict = verdicts[profile] = _verdict(_fit_reasons(offer, household, table))
-        order = _household_order(*verdict, waiting_since, last_name, first_name, pk, name_key)
-        ranked.append(Ranked(pk, *verdict, order))
-    ranked.sort(key=lambda candidate: candidate.order)
-    # Counting all households would cost as much as ranking them (see _any_household_unfit).
-    return ranked, None
+        return [
+            HouseholdProfile(member_count, groups, has_search, tuple(search), pks, positions)
+            for member_count, groups, has_search, *search, pks, positions in cursor.fetchall()
+        ]
+
+
+def _in_order(profiles):
+    """The households of several profiles merged into the order of their positions."""
+    if len(profiles) == 1:
+        return profiles[0].pks
+    positions = chain.from_iterable(profile.positions for profile in profiles)
+    pks = chain.from_iterable(profile.pks for profile in profiles)
+    numbered = sorted(zip(positions, pks, strict=True))
+    return [pk for _position, pk in numbered]
 
 
 def _verdict(reasons):
@@ -249,6 +304,10 @@ class _OfferVerdicts:
             verdict = self.verdicts[profile] = self._assess(values, cold_rent, service_costs)
         return verdict
 
+    def _organisation_id(self):
+        """Whose districts name the reasons: the KdU table's organisation, else the household's."""
+        return getattr(self.table, "organisation_id", None) or getattr(self.household.client, "organisation_id", None)
+
     def _assess(self, values, cold_rent, service_costs):
         fits, score = True, 0
         offer = kdu_result = None
@@ -259,6 +318,7 @@ class _OfferVerdicts:
                 if offer is None:
                     fields = {name: values[name] for name in _OFFER_RULE_FIELDS}
                     offer = HousingOffer(cold_rent=cold_rent, service_costs=service_costs, **fields)
+                    offer.organisation_id = self._organisation_id()
                     kdu_result = offer_kdu(offer, self.table, self.household.size)
                 verdict = self.rule_verdicts[key] = _verdict(rule.reasons(offer, self.household, kdu_result))
             fits, score = fits and verdict[0], score + verdict[1]
@@ -322,11 +382,7 @@ def _suggestion_page(*, rank, count_all, details, number, include_unfit, per_pag
 
 def _first_position(number, per_page):
     """The index of the first candidate on page ``number`` (as Paginator.get_page reads it)."""
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    return (max(number, 1) - 1) * per_page
+    return (page_number(number) - 1) * per_page
 
 
 def _today_and_table(organisation_id, today, table):

@@ -15,7 +15,7 @@ from cases.codes import TargetGroup, YesNoUnknown
 from cases.models import Client
 from housing import kdu
 from housing.kdu import KduResult
-from housing.models import District, HousingOffer, HousingSearch, OfferStatus
+from housing.models import HousingOffer, HousingSearch, OfferStatus
 
 OK = "ok"
 FAIL = "fail"
@@ -176,8 +176,12 @@ def floor_label(floor):
     return _("floor %(floor)s") % {"floor": floor}
 
 
-def _district_names(codes):
-    return ", ".join(str(District(code).label) for code in codes)
+def _district_names(offer, search):
+    # One lookup per ranking: a household's page asks many offers, an offer's page many searches.
+    names = getattr(search, "_district_names", None)
+    if not names:
+        names = search._district_names = offer.district_names
+    return ", ".join(names.get(code, code) for code in search.districts)
 
 
 def _rooms_reason(offer, household):
@@ -252,7 +256,7 @@ def _floor_reason(offer, search):
 def _district_reason(offer, search):
     if not search.districts:
         return Reason(OK, _("Any district is fine for the household."))
-    values = {"district": offer.get_district_display(), "wishes": _district_names(search.districts)}
+    values = {"district": offer.get_district_display(), "wishes": _district_names(offer, search)}
     if offer.district in search.districts:
         return Reason(OK, _("In a preferred district (%(district)s).") % values, POINTS_DISTRICT_WISH_MET)
     return Reason(FAIL, _("%(district)s is not among the preferred districts (%(wishes)s).") % values)

@@ -3,7 +3,6 @@
 from django import template
 
 from housing.matching import floor_label as _floor_label
-from housing.models import District
 
 register = template.Library()
 
@@ -15,6 +14,6 @@ def floor_label(floor):
 
 
 @register.filter
-def district_names(codes):
-    """["mitte", "haspe"] → ["Hagen-Mitte", "Haspe"]."""
-    return [District(code).label for code in codes or ()]
+def district_names(codes, names):
+    """``search.districts|district_names:names`` → the names of the codes in the organisation's list."""
+    return [names.get(code, code) for code in codes or ()]

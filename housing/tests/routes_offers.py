@@ -7,7 +7,7 @@ and work with offers. Objects of another organisation answer 404.
 
 from cases.tests.factories import make_client
 from housing.tests.conftest import make_landlord, make_offer
-from tests.routes import Route, everyone
+from tests.routes import Route, every_municipal_role
 
 
 def _landlord(users):
@@ -27,22 +27,24 @@ _OBJECT = {"social_worker": 200, "team_lead": 200, "admin_staff": 200, "outsider
 _CLIENT_DATA = {"social_worker": 200, "team_lead": 200, "admin_staff": 403, "outsider": 404}
 
 ROUTES = {
-    "housing:landlord_list": Route(everyone(200)),
+    "housing:landlord_list": Route(every_municipal_role(200)),
     "housing:landlord_create": Route(_VERWALTUNG_ONLY),
     "housing:landlord_detail": Route(_OBJECT, setup=_landlord),
     "housing:landlord_edit": Route(_VERWALTUNG_ONLY, setup=_landlord),
-    "housing:offer_list": Route(everyone(200)),
-    "housing:offer_create": Route(everyone(200)),
+    "housing:offer_list": Route(every_municipal_role(200)),
+    "housing:offer_create": Route(every_municipal_role(200)),
     "housing:offer_detail": Route(_OBJECT, setup=_offer),
     "housing:offer_edit": Route(_OBJECT, setup=_offer),
     "housing:offer_withdraw": Route(
         {"social_worker": 302, "team_lead": 302, "admin_staff": 302, "outsider": 404},
         method="post",
         setup=_offer,
+        data=lambda kwargs: {"confirmed": "on"},
         get_not_allowed=True,
     ),
     "housing:offer_matches": Route(_CLIENT_DATA, setup=_offer),
     "housing:client_offers": Route(_CLIENT_DATA, setup=_client),
     "housing:housing_search_edit": Route(_CLIENT_DATA, setup=_client),
-    "housing:kdu_overview": Route(everyone(200)),
+    "housing:kdu_overview": Route(every_municipal_role(200)),
+    "housing:districts": Route(_VERWALTUNG_ONLY),
 }

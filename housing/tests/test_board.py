@@ -137,7 +137,7 @@ def test_columns_draw_at_most_fifty_cards_and_count_the_rest(client_of, social_w
     for _number in range(3):
         make_offer(social_worker)
     offers = _column(_board(client_of(social_worker)), "open_offers")
-    assert offers.count("board-card") == 2
+    assert offers.count("<article") == 2
     assert "2 von 3 angezeigt" in offers
 
 

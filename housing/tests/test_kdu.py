@@ -113,14 +113,14 @@ def test_the_offer_page_marks_demo_values_and_a_missing_table(client_of, social_
     ensure_demo_kdu_table(organisation)
     page = client_of(social_worker).get(flat.get_absolute_url()).content.decode()
     assert "Demowerte" in page
-    assert "nicht die gültigen Richtwerte der Stadt Hagen" in page
+    assert "nicht die gültigen Richtwerte der Kommune" in page
 
 
 def test_the_demo_table_is_created_once_and_marked(organisation):
     table = ensure_demo_kdu_table(organisation)
 
     assert table.is_demo
-    assert table.source == DEMO_KDU_SOURCE == "Demowerte – bitte durch die gültigen Werte der Stadt Hagen ersetzen"
+    assert table.source == DEMO_KDU_SOURCE == "Demowerte – bitte durch die gültigen Werte der Kommune ersetzen"
     assert {limit.household_size: limit.max_gross_cold_rent for limit in table.limits.all()} == {
         1: Decimal("420.00"),
         2: Decimal("510.00"),

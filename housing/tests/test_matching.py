@@ -37,7 +37,7 @@ def flat(**fields):
     """An unsaved flat for the pure rule tests: 2 rooms, 1st floor, 460 € gross cold rent, Hagen-Mitte."""
     values = {
         "street": "Teststraße 1",
-        "district": District.MITTE,
+        "district": "mitte",
         "living_space": Decimal("50"),
         "rooms": Decimal("2"),
         "floor": 1,
@@ -134,10 +134,21 @@ def test_floor_without_lift(table):
 
 def test_district_wishes_are_respected(table):
     wants_haspe = Household(client=None, size=2, search=HousingSearch(districts=["haspe", "eilpe_dahl"]))
-    assert texts(assess(flat(district="mitte"), wants_haspe, table), FAIL) == [
+    in_mitte = flat(district="mitte", organisation_id=table.organisation_id)
+    assert texts(assess(in_mitte, wants_haspe, table), FAIL) == [
         "Hagen-Mitte gehört nicht zu den gewünschten Stadtbezirken (Haspe, Eilpe/Dahl)."
     ]
-    assert "In einem gewünschten Stadtbezirk (Haspe)." in texts(assess(flat(district="haspe"), wants_haspe, table))
+    in_haspe = flat(district="haspe", organisation_id=table.organisation_id)
+    assert "In einem gewünschten Stadtbezirk (Haspe)." in texts(assess(in_haspe, wants_haspe, table))
+
+
+def test_the_reasons_name_districts_as_the_organisation_lists_them(table):
+    District.objects.filter(organisation=table.organisation, code="haspe").update(name="Haspe-Westerbauer")
+    wants_haspe = Household(client=None, size=2, search=HousingSearch(districts=["haspe"]))
+    in_mitte = flat(district="mitte", organisation_id=table.organisation_id)
+    assert texts(assess(in_mitte, wants_haspe, table), FAIL) == [
+        "Hagen-Mitte gehört nicht zu den gewünschten Stadtbezirken (Haspe-Westerbauer)."
+    ]
     anywhere = Household(client=None, size=2, search=HousingSearch(districts=[]))
     assert "Für den Haushalt kommt jeder Stadtbezirk in Frage." in texts(assess(flat(), anywhere, table), OK)
 
@@ -194,8 +205,38 @@ def test_equal_households_rank_by_waiting_time(social_worker, kdu_table):
     assert [s.client for s in matches_for_offer(offer, social_worker, today=TODAY)] == [earlier, later]
 
 
+def test_the_database_groups_households_by_what_the_rules_read_in_the_order_of_waiting(social_worker, kdu_table):
+    from cases.models import TargetGroupMembership
+    from housing.matching.rankings import household_profiles
+
+    offer = make_offer(social_worker)
+    groups = [TargetGroup.WOMEN, TargetGroup.SENIORS]
+    later = household_with(social_worker, members=2, target_groups=groups, opened_on=date(2026, 5, 1))
+    earlier = household_with(social_worker, members=2, target_groups=groups, opened_on=date(2026, 2, 1))
+    # The same two groups, one of them ended: a profile of its own (only current groups count).
+    ended = household_with(social_worker, members=2, target_groups=groups, opened_on=date(2026, 3, 1))
+    TargetGroupMembership.objects.filter(client=ended, group=TargetGroup.WOMEN).update(end=date(2026, 10, 1))
+    searching = household_with(social_worker, opened_on=date(2026, 4, 1), search={"districts": ["mitte"]})
+    prevention_only = make_client(social_worker)
+    case_open(client=prevention_only, case_type=CaseType.PREVENTION, actor=social_worker)
+
+    profiles = household_profiles(
+        offer, social_worker, kdu.table_for(offer.organisation_id, TODAY), TODAY, prefiltered=False
+    )
+
+    by_profile = {(p.member_count, tuple(p.groups), p.has_search): p for p in profiles}
+    assert set(by_profile) == {(2, ("seniors", "women"), False), (2, ("seniors",), False), (0, (), True)}
+    pair = by_profile[(2, ("seniors", "women"), False)]
+    assert pair.pks == [earlier.pk, later.pk]
+    assert pair.search_values == (None,) * len(pair.search_values)
+    # Positions number every household in the order of equal verdicts: longest waiting first.
+    positions = {pk: position for p in profiles for pk, position in zip(p.pks, p.positions, strict=True)}
+    assert sorted(positions, key=positions.get) == [earlier.pk, ended.pk, searching.pk, later.pk]
+    assert by_profile[(0, (), True)].search_values[0] == ["mitte"]
+
+
 def test_households_that_do_not_fit_are_left_out_unless_asked_for(social_worker, kdu_table):
-    offer = make_offer(social_worker, rooms=Decimal("2"), district=District.MITTE)  # 460 €
+    offer = make_offer(social_worker, rooms=Decimal("2"), district="mitte")  # 460 €
     fits = household_with(social_worker, members=1)
     too_big = household_with(social_worker, members=4)
     too_expensive = household_with(social_worker)  # 1 person: 460 € > 420 €
@@ -296,7 +337,7 @@ def test_the_matches_page_shows_the_unfit_with_their_reason_on_request(social_wo
 def test_a_withdrawn_offer_suggests_nobody(client_of, social_worker, kdu_table):
     offer = make_offer(social_worker)
     household_with(social_worker, members=1)
-    client_of(social_worker).post(reverse("housing:offer_withdraw", args=[offer.pk]))
+    client_of(social_worker).post(reverse("housing:offer_withdraw", args=[offer.pk]), {"confirmed": "on"})
     assert "wird nicht mehr angeboten" in _matches_page(social_worker, offer)
 
 
@@ -330,10 +371,10 @@ def test_offers_for_a_client_are_ranked_with_reasons(client_of, social_worker, k
         target_groups=[TargetGroup.SENIORS],
         search={"barrier_free_needed": "yes", "districts": ["haspe", "mitte"]},
     )
-    barrier_free = make_offer(social_worker, district=District.HASPE, barrier_free="yes", street="Barrierefrei 1")
+    barrier_free = make_offer(social_worker, district="haspe", barrier_free="yes", street="Barrierefrei 1")
     unknown = make_offer(social_worker, street="Unbekannt 2")
     make_offer(social_worker, barrier_free="no", street="Treppen 3")
-    make_offer(social_worker, district=District.NORD, barrier_free="yes", street="Norden 4")
+    make_offer(social_worker, district="nord", barrier_free="yes", street="Norden 4")
     make_offer(social_worker, cold_rent=Decimal("600"), barrier_free="yes", street="Zu teuer 5")
 
     suggestions = offers_for_client(client, social_worker, today=TODAY)

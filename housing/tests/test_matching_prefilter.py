@@ -22,20 +22,21 @@ from django.utils import timezone
 
 from cases.codes import CaseType, Relationship, TargetGroup, YesNoUnknown
 from cases.models import Client, HouseholdMember
-from cases.names import german_sort_key
 from cases.services.cases import case_open
 from cases.tests.factories import make_client
+from hagen_zuhause.names import german_sort_key
 from housing import kdu, matching
+from housing.demo import HAGEN_DISTRICTS
 from housing.matching.candidates import _households_with_open_provision, _open_provision_cases
 from housing.matching.rankings import _kdu_class, _verdict
 from housing.matching.rules import _OFFER_RULE_FIELDS, _fit_reasons, _notes, _suggestion
-from housing.models import District, HousingOffer, HousingSearch, KduTable, OfferStatus
+from housing.models import HousingOffer, HousingSearch, KduTable, OfferStatus
 from housing.services import housing_search_save, placement_propose
 from housing.tests.conftest import make_landlord, make_offer
 
 TODAY = date(2026, 11, 25)
 YES_NO_UNKNOWN = [YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN]
-DISTRICTS = [district.value for district in District]
+DISTRICTS = [code for code, _name in HAGEN_DISTRICTS]
 
 
 # --- The reference: every candidate assessed in Python ----------------------------------------
@@ -339,7 +340,7 @@ def test_the_rules_read_no_other_offer_fields_and_the_rent_only_through_the_kdu_
     table = kdu.table_for(organisation, TODAY)
     base = {
         "rooms": Decimal("2"),
-        "district": District.HASPE,
+        "district": "haspe",
         "floor": 3,
         "lift": YesNoUnknown.NO,
         "barrier_free": YesNoUnknown.UNKNOWN,

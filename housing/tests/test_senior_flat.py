@@ -1,6 +1,7 @@
 """The senior shared flat: residents with dates kept apart by the database, the waiting list, places
 against the goal and the occupancy figures, and the pages that show them."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -151,14 +152,6 @@ def test_the_case_can_stay_open_and_a_planned_move_in_cannot_close_it(social_wor
     )
 
     assert Case.objects.get(client=seeker).closed_on is None
-
-
-def test_a_double_submitted_move_in_records_one_residency(social_worker, senior, room1):
-    first = resident_move_in(place=room1, client=senior, move_in=date(2025, 3, 1), actor=social_worker)
-    again = resident_move_in(place=room1, client=senior, move_in=date(2025, 3, 1), actor=social_worker)
-
-    assert again == first
-    assert SeniorFlatResidency.objects.count() == 1
 
 
 def test_only_eligible_people_get_on_the_waiting_list_once(social_worker, flat, senior):
@@ -329,10 +322,20 @@ def test_moving_out_through_the_page(client_of, social_worker, room1, senior):
     residency = resident_move_in(place=room1, client=senior, move_in=date(2025, 3, 1), actor=social_worker)
     url = reverse("housing:resident_move_out", args=[residency.pk])
 
-    refused = client_of(social_worker).post(url, {"move_out": "2025-01-01"})
+    page = client_of(social_worker).get(reverse("housing:senior_flat")).content.decode()
+    date_input = re.search(rf'<input[^>]*id="move-out-{residency.pk}"[^>]*>', page).group(0)
+    assert "value=" not in date_input  # the date is entered, never assumed to be today
+    assert f'id="move-out-confirmed-{residency.pk}" name="confirmed" required' in page
+
+    unconfirmed = client_of(social_worker).post(url, {"move_out": "2025-10-31"})
+    assert _messages(unconfirmed) == ["Bitte bestätigen Sie den Auszug; es wurde nichts eingetragen."]
+    residency.refresh_from_db()
+    assert residency.move_out is None
+
+    refused = client_of(social_worker).post(url, {"move_out": "2025-01-01", "confirmed": "on"})
     assert _messages(refused) == ["Das Auszugsdatum liegt vor dem Einzug."]
 
-    response = client_of(social_worker).post(url, {"move_out": "2025-10-31"})
+    response = client_of(social_worker).post(url, {"move_out": "2025-10-31", "confirmed": "on"})
 
     assert _messages(response) == ["Der Auszug von Horst Weber ist eingetragen."]
     residency.refresh_from_db()

@@ -1,57 +1,35 @@
 """Landlords, housing offers with their KdU check, matching, housing searches, the KdU table."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from cases.models import Client
-from cases.names import german_sort_key
-from hagen_zuhause.audit import log_access
+from cases.models.functions import NameKey
+from hagen_zuhause.audit import clients_in, log_access, log_list_view
+from hagen_zuhause.editing import edit_page
 from hagen_zuhause.models import AccessLog
 from housing import kdu, matching, services
 from housing.filters import LandlordFilterSet, OfferFilterSet
-from housing.forms import HousingSearchForm, LandlordForm, OfferForm
-from housing.models import HousingOffer, HousingSearch, KduTable, Landlord, LandlordKind, OfferStatus, Placement
-
-#: Session key of the form tokens already used, so that a double submit creates one record.
-_USED_TOKENS = "housing_used_form_tokens"
-
-
-def _new_token():
-    return uuid.uuid4().hex
-
-
-def _record_for_token(request, token):
-    """The id of the record a form token already created, or None."""
-    return request.session.get(_USED_TOKENS, {}).get(token) if token else None
-
-
-def _remember_token(request, token, pk):
-    if not token:
-        return
-    used = dict(request.session.get(_USED_TOKENS, {}))
-    used[token] = pk
-    # Keep the last few; a double click is seconds apart.
-    request.session[_USED_TOKENS] = dict(list(used.items())[-20:])
-
-
-def _add_errors(form, error):
-    """Show a service's ValidationError on the form (a field's error there, the rest on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
+from housing.forms import HousingSearchForm, LandlordForm, OfferForm, OfferWithdrawForm
+from housing.models import (
+    District,
+    HousingOffer,
+    HousingSearch,
+    KduTable,
+    Landlord,
+    LandlordKind,
+    OfferStatus,
+    Placement,
+)
 
 # --- Landlords -----------------------------------------------------------------------------
 
@@ -68,8 +46,7 @@ class LandlordListView(PermissionRequiredMixin, ListView):
             open_offers=Count("offers", filter=Q(offers__status__in=matching.OPEN_STATUSES))
         )
         self.filterset = LandlordFilterSet(self.request.GET or None, queryset=landlords)
-        # Database collation is C (Ä after Z): sort in Python with the German key.
-        return sorted(self.filterset.qs, key=lambda landlord: (german_sort_key(landlord.name), landlord.pk))
+        return self.filterset.qs.order_by(NameKey("name"), "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,26 +56,21 @@ class LandlordListView(PermissionRequiredMixin, ListView):
 
 @permission_required("housing.add_landlord", raise_exception=True)
 def landlord_create(request):
-    token = request.POST.get("token") or _new_token()
     if request.method == "POST":
-        existing = _record_for_token(request, token)
-        if existing:
-            return redirect("housing:landlord_detail", pk=existing)
         form = LandlordForm(request.POST)
-        if form.is_valid():
-            try:
-                landlord = services.landlord_create(
-                    organisation=request.user.organisation, actor=request.user, **form.values()
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                _remember_token(request, token, landlord.pk)
-                messages.success(request, _("The landlord was saved."))
-                return redirect(landlord)
     else:
         form = LandlordForm(initial={"kind": LandlordKind.PRIVATE})
-    return render(request, "housing/landlord_form.html", {"form": form, "token": token})
+    return edit_page(
+        request,
+        form,
+        save=lambda form: services.landlord_create(
+            organisation=request.user.organisation, actor=request.user, **form.values()
+        ),
+        template="housing/landlord_form.html",
+        success_url=lambda landlord: landlord,
+        success_message=_("The landlord was saved."),
+        creating=True,
+    )
 
 
 @permission_required("housing.view_landlord", raise_exception=True)
@@ -115,13 +87,16 @@ def landlord_detail(request, pk):
     )
     show_placements = request.user.has_perm("housing.view_placement")
     placements = (
-        Placement.objects.visible_to(request.user)
-        .filter(offer__landlord=landlord)
-        .select_related("client", "offer")
-        .order_by("-step_changed_on", "-pk")
+        list(
+            Placement.objects.visible_to(request.user)
+            .filter(offer__landlord=landlord)
+            .select_related("client", "offer")
+            .order_by("-step_changed_on", "-pk")
+        )
         if show_placements
-        else Placement.objects.none()
+        else []
     )
+    _log_placements_shown(request, _("Landlord"), placements)
     return render(
         request,
         "housing/landlord_detail.html",
@@ -129,27 +104,30 @@ def landlord_detail(request, pk):
     )
 
 
+def _log_placements_shown(request, page, placements):
+    """A landlord's or a flat's page lists the households of its placements by name: one access-log row."""
+    if placements:
+        log_list_view(request, page, shown=clients_in(placements), filters=[_("Placements")])
+
+
 @permission_required("housing.change_landlord", raise_exception=True)
 def landlord_edit(request, pk):
     landlord = get_object_or_404(Landlord.objects.visible_to(request.user), pk=pk)
     if request.method == "POST":
         form = LandlordForm(request.POST, instance=Landlord.objects.get(pk=landlord.pk))
-        if form.is_valid():
-            try:
-                services.landlord_update(
-                    landlord=landlord,
-                    actor=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    **form.values(),
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("The changes were saved."))
-                return redirect(landlord)
     else:
         form = LandlordForm(instance=landlord)
-    return render(request, "housing/landlord_form.html", {"form": form, "landlord": landlord})
+    return edit_page(
+        request,
+        form,
+        save=lambda form: services.landlord_update(
+            landlord=landlord, actor=request.user, version=form.cleaned_data["version"], **form.values()
+        ),
+        template="housing/landlord_form.html",
+        context={"landlord": landlord},
+        success_url=lambda _saved: landlord,
+        success_message=_("The changes were saved."),
+    )
 
 
 # --- Offers --------------------------------------------------------------------------------
@@ -169,7 +147,9 @@ class OfferListView(PermissionRequiredMixin, ListView):
             .select_related("landlord")
             .order_by("-acquired_on", "-pk")
         )
-        self.filterset = OfferFilterSet(self.request.GET, queryset=offers)
+        self.filterset = OfferFilterSet(
+            self.request.GET, queryset=offers, organisation=self.request.user.organisation_id
+        )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -186,26 +166,21 @@ class OfferListView(PermissionRequiredMixin, ListView):
 
 @permission_required("housing.add_housingoffer", raise_exception=True)
 def offer_create(request):
-    token = request.POST.get("token") or _new_token()
     if request.method == "POST":
-        existing = _record_for_token(request, token)
-        if existing:
-            return redirect("housing:offer_detail", pk=existing)
         form = OfferForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                offer = services.offer_create(
-                    organisation=request.user.organisation, actor=request.user, **form.values()
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                _remember_token(request, token, offer.pk)
-                messages.success(request, _("The offer was saved."))
-                return redirect(offer)
     else:
         form = OfferForm(user=request.user, initial=_initial_landlord(request))
-    return render(request, "housing/offer_form.html", {"form": form, "token": token})
+    return edit_page(
+        request,
+        form,
+        save=lambda form: services.offer_create(
+            organisation=request.user.organisation, actor=request.user, **form.values()
+        ),
+        template="housing/offer_form.html",
+        success_url=lambda offer: offer,
+        success_message=_("The offer was saved."),
+        creating=True,
+    )
 
 
 def _initial_landlord(request):
@@ -224,10 +199,11 @@ def offer_detail(request, pk):
     table = kdu.table_for(offer.organisation_id, timezone.localdate())
     show_placements = request.user.has_perm("housing.view_placement")
     placements = (
-        Placement.objects.visible_to(request.user).filter(offer=offer).select_related("client")
+        list(Placement.objects.visible_to(request.user).filter(offer=offer).select_related("client"))
         if show_placements
-        else Placement.objects.none()
+        else []
     )
+    _log_placements_shown(request, _("Flat"), placements)
     return render(
         request,
         "housing/offer_detail.html",
@@ -248,22 +224,19 @@ def offer_edit(request, pk):
     offer = get_object_or_404(HousingOffer.objects.visible_to(request.user), pk=pk)
     if request.method == "POST":
         form = OfferForm(request.POST, instance=HousingOffer.objects.get(pk=offer.pk), user=request.user)
-        if form.is_valid():
-            try:
-                services.offer_update(
-                    offer=offer,
-                    actor=request.user,
-                    expected_updated_at=form.cleaned_data["version"],
-                    **form.values(),
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("The changes were saved."))
-                return redirect(offer)
     else:
         form = OfferForm(instance=offer, user=request.user)
-    return render(request, "housing/offer_form.html", {"form": form, "offer": offer})
+    return edit_page(
+        request,
+        form,
+        save=lambda form: services.offer_update(
+            offer=offer, actor=request.user, version=form.cleaned_data["version"], **form.values()
+        ),
+        template="housing/offer_form.html",
+        context={"offer": offer},
+        success_url=lambda _saved: offer,
+        success_message=_("The changes were saved."),
+    )
 
 
 @require_POST
@@ -272,6 +245,9 @@ def offer_withdraw(request, pk):
     offer = get_object_or_404(HousingOffer.objects.visible_to(request.user), pk=pk)
     if offer.status == OfferStatus.WITHDRAWN:
         messages.info(request, _("The offer is already withdrawn."))
+        return redirect(offer)
+    if not OfferWithdrawForm(request.POST).is_valid():
+        messages.error(request, _("Please confirm that the offer is to be withdrawn; nothing was changed."))
         return redirect(offer)
     try:
         services.offer_withdraw(offer=offer, actor=request.user)
@@ -311,6 +287,13 @@ def offer_matches(request, pk):
             offer, request.user, number=request.GET.get("page"), include_unfit=show_all, today=today, table=table
         )
         context.update(_ranking_context(ranking))
+        log_list_view(
+            request,
+            _("Suitable households"),
+            shown=len(ranking.suggestions),
+            filters=[_("including households that do not fit") if show_all else ""],
+            page_number=ranking.page.number,
+        )
     return render(request, "housing/offer_matches.html", context)
 
 
@@ -329,7 +312,7 @@ def client_offers(request, pk):
     """The open offers that fit a household, with the reasons; one page of the ranking at a time."""
     today = timezone.localdate()
     client = get_object_or_404(matching.households(Client.objects.visible_to(request.user), today), pk=pk)
-    log_access(request, AccessLog.Action.VIEW, client)
+    log_access(request, AccessLog.Action.VIEW, client, detail=_("Suitable flats"))
     show_all = request.GET.get("all") == "1"
     table = kdu.table_for(client.organisation_id, today)
     household = matching.household_of(client)
@@ -348,6 +331,7 @@ def client_offers(request, pk):
         {
             "client": client,
             "household": household,
+            "district_names": District.objects.of_organisation(client.organisation_id).names(),
             "kdu_table": table,
             "show_all": show_all,
             "may_propose": request.user.has_perm("housing.add_placement"),
@@ -368,23 +352,20 @@ def housing_search_edit(request, pk):
     )
     if request.method == "POST":
         form = HousingSearchForm(request.POST, instance=search)
-        if form.is_valid():
-            try:
-                services.housing_search_save(
-                    client=client,
-                    actor=request.user,
-                    expected_updated_at=form.cleaned_data["version"],
-                    **form.values(),
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("The housing search was saved."))
-                return redirect("housing:client_offers", pk=client.pk)
     else:
         log_access(request, AccessLog.Action.VIEW, client)
         form = HousingSearchForm(instance=search)
-    return render(request, "housing/housing_search_form.html", {"form": form, "client": client, "search": search})
+    return edit_page(
+        request,
+        form,
+        save=lambda form: services.housing_search_save(
+            client=client, actor=request.user, version=form.cleaned_data["version"], **form.values()
+        ),
+        template="housing/housing_search_form.html",
+        context={"client": client, "search": search},
+        success_url=lambda _saved: reverse("housing:client_offers", args=[client.pk]),
+        success_message=_("The housing search was saved."),
+    )
 
 
 # --- KdU -----------------------------------------------------------------------------------

@@ -14,22 +14,26 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.codes import CaseType
+from cases.codes import AppointmentStatus, CaseType
 from cases.models import Case
-from hagen_zuhause.audit import log_access
+from cases.services.restriction import file_is_read_only
+from hagen_zuhause.audit import clients_in, log_access, log_list_view
+from hagen_zuhause.editing import add_service_error, edit_page
 from hagen_zuhause.models import AccessLog
+from hagen_zuhause.redirects import next_url
 from housing import kdu, services
 from housing.board import build_board, stall_limits
 from housing.forms_placements import (
     FollowUpAnswerForm,
     PlacementAdvanceForm,
     PlacementDeclineForm,
+    PlacementPlanForm,
     PlacementProposeForm,
     StallThresholdForm,
+    plannable_steps,
 )
 from housing.models import (
     PIPELINE,
@@ -74,17 +78,6 @@ def _load(user, pk):
     return placement
 
 
-def _add_errors(form, error):
-    form.add_error(None, error.messages)
-
-
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 # --- Propose --------------------------------------------------------------------------------
 
 
@@ -93,7 +86,7 @@ def _safe_next(request, default):
 def placement_propose(request, pk):
     """Propose a household (field ``client``) for an offer; back to where the form was on failure."""
     offer = get_object_or_404(HousingOffer.objects.visible_to(request.user), pk=pk)
-    back = _safe_next(request, reverse("housing:board"))
+    back = next_url(request, reverse("housing:board"))
     form = PlacementProposeForm(request.POST, user=request.user)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -122,10 +115,20 @@ def placement_propose(request, pk):
 # --- Detail, advance, decline -------------------------------------------------------------------
 
 
-def _render_detail(request, placement, *, advance_form=None, decline_form=None):
+def _render_detail(request, placement, *, advance_form=None, decline_form=None, plan_form=None):
     """The placement page; a fixed number of queries however long its history (see _load)."""
     client, offer = placement.client, placement.offer
+    read_only = file_is_read_only(client)
     is_active = placement.step not in (PlacementStep.MOVED_IN, PlacementStep.DECLINED)
+    appointments = list(
+        placement.appointments.exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("worker")
+        .order_by("-date", "-id")
+    )
+    if is_active and plannable_steps(placement) and not read_only:
+        plan_form = plan_form or PlacementPlanForm(placement=placement)
+    else:
+        plan_form = None
     table = kdu.table_for(placement.organisation_id, placement.lease_signed_on or timezone.localdate())
     records = list(placement.step_records.select_related("actor"))
     if is_active:
@@ -149,20 +152,28 @@ def _render_detail(request, placement, *, advance_form=None, decline_form=None):
         "other_placements": placement.others,
         "competing": placement.competing,
         "is_active": is_active,
+        "read_only": read_only,
         "advance_form": advance_form if is_active else None,
         "decline_form": decline_form if is_active else None,
+        "plan_form": plan_form,
+        "appointments": appointments,
     }
     return render(request, "housing/placement_detail.html", context)
 
 
 def _step_rows(placement, records):
-    """The pipeline with, per step, the date reached and who recorded it (the latest record)."""
+    """The pipeline with, per step, the date reached (or skipped) and who recorded it (the latest record).
+
+    A step before the current one without a date or a record dates from before skipped steps were
+    recorded: it reads "not recorded", never "open".
+    """
     latest = {record.step: record for record in records}
     current = PIPELINE.index(placement.step) if placement.step in PIPELINE else -1
     rows = []
     for index, step in enumerate(PIPELINE):
         record = latest.get(step)
         reached = getattr(placement, f"{step.value}_on")
+        skipped = record is not None and record.skipped
         rows.append(
             {
                 "step": step,
@@ -171,7 +182,9 @@ def _step_rows(placement, records):
                 "actor": record.actor if record else None,
                 "note": record.note if record else "",
                 "is_current": index == current,
+                "is_skipped": skipped,
                 "is_done": reached is not None or index <= current,
+                "is_unrecorded": index < current and reached is None and record is None,
             }
         )
     return rows
@@ -201,11 +214,12 @@ def placement_advance(request, pk):
                 actor=request.user,
                 on=data["on"],
                 note=data["note"],
+                skip_reason=data["skip_reason"],
                 close_case=data.get("close_case", False),
                 expected_step=data["expected_step"] or None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _step_message(advanced, closed=open_case and data.get("close_case", False)))
             return redirect("housing:placement_detail", pk=advanced.pk)
@@ -215,6 +229,44 @@ def placement_advance(request, pk):
         return _refused(request, placement, form.non_field_errors())
     log_access(request, AccessLog.Action.VIEW, placement.client)
     return _render_detail(request, placement, advance_form=form)
+
+
+@require_POST
+@permission_required("housing.change_placement", raise_exception=True)
+def placement_plan_step(request, pk):
+    """Plan (or move) a viewing, lease signing or move-in for a day to come: an appointment of the worker."""
+    placement = _load(request.user, pk)
+    if services.closed_reason(placement):
+        return _refused(request, placement)
+    form = PlacementPlanForm(request.POST, placement=placement)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = services.placement_plan_step(
+                placement=placement,
+                step=data["step"],
+                on=data["on"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                actor=request.user,
+                expected_step=data["expected_step"] or None,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(kind)s is planned for %(day)s at %(time)s; it is in your calendar.")
+                % {
+                    "kind": appointment.get_kind_display(),
+                    "day": appointment.date.strftime("%d.%m.%Y"),
+                    "time": appointment.start_time.strftime("%H:%M"),
+                },
+            )
+            return redirect("housing:placement_detail", pk=placement.pk)
+    placement = _load(request.user, pk)
+    log_access(request, AccessLog.Action.VIEW, placement.client)
+    return _render_detail(request, placement, plan_form=form)
 
 
 def _refused(request, placement, errors=()):
@@ -254,7 +306,7 @@ def placement_decline(request, pk):
                 expected_step=data["expected_step"] or None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             message = _("The placement is closed: %(reason)s.") % {"reason": DeclineReason(data["reason"]).label}
             if was_signed:
@@ -279,31 +331,30 @@ def follow_up_answer(request, pk):
         follow_ups.select_related("placement__client", "placement__offer", "answered_by", "task"), pk=pk
     )
     placement = follow_up.placement
-    if request.method == "POST":
-        form = FollowUpAnswerForm(request.POST, follow_up=follow_up)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.follow_up_answer(
-                    follow_up=follow_up,
-                    result=data["result"],
-                    actor=request.user,
-                    on=data["on"],
-                    note=data["note"],
-                    previous_result=data["previous_result"],
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("The answer of the follow-up is recorded."))
-                return redirect("housing:placement_detail", pk=placement.pk)
-    else:
-        form = FollowUpAnswerForm(follow_up=follow_up)
-    log_access(request, AccessLog.Action.VIEW, placement.client)
-    return render(
+
+    def context():
+        log_access(request, AccessLog.Action.VIEW, placement.client)
+        return {"follow_up": follow_up, "placement": placement, "client": placement.client}
+
+    def save(form):
+        data = form.cleaned_data
+        return services.follow_up_answer(
+            follow_up=follow_up,
+            result=data["result"],
+            actor=request.user,
+            on=data["on"],
+            note=data["note"],
+            previous_result=data["previous_result"],
+        )
+
+    return edit_page(
         request,
-        "housing/follow_up_answer.html",
-        {"form": form, "follow_up": follow_up, "placement": placement, "client": placement.client},
+        FollowUpAnswerForm(request.POST or None, follow_up=follow_up),
+        save=save,
+        template="housing/follow_up_answer.html",
+        context=context,
+        success_url=lambda _answered: reverse("housing:placement_detail", args=[placement.pk]),
+        success_message=_("The answer of the follow-up is recorded."),
     )
 
 
@@ -315,6 +366,8 @@ def board(request):
     """Offers and placements by step for the whole team; stalled placements are marked."""
     today = timezone.localdate()
     columns = build_board(request.user, today)
+    placements = [card.placement for column in columns for card in column.cards if card.placement is not None]
+    log_list_view(request, _("Placements"), shown=clients_in(placements))
     return render(
         request,
         "housing/board.html",
@@ -331,15 +384,13 @@ def stall_thresholds(request):
     """The team lead sets after how many days without progress a placement counts as stalled."""
     organisation = request.user.organisation
     current = stall_limits(organisation)
-    form = StallThresholdForm(request.POST or None, current=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stall_thresholds_save(
-                organisation=organisation, days_by_step=form.days_by_step(), actor=request.user
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The thresholds are saved."))
-            return redirect("housing:board")
-    return render(request, "housing/stall_thresholds.html", {"form": form})
+    return edit_page(
+        request,
+        StallThresholdForm(request.POST or None, current=current),
+        save=lambda form: services.stall_thresholds_save(
+            organisation=organisation, days_by_step=form.days_by_step(), actor=request.user
+        ),
+        template="housing/stall_thresholds.html",
+        success_url=lambda _saved: reverse("housing:board"),
+        success_message=_("The thresholds are saved."),
+    )

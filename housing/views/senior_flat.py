@@ -12,11 +12,14 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.names import german_sort_key
+from hagen_zuhause.audit import clients_in, log_list_view
+from hagen_zuhause.editing import edit_page
+from hagen_zuhause.names import german_sort_key
 from housing import services_senior_flat as services
 from housing.forms_placements import MoveOutForm, ResidentAddForm, WaitingAddForm, WaitingRemoveForm
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
@@ -66,7 +69,7 @@ def overview(request):
     for residency in residencies:
         residents_by_flat[residency.place.flat_id].append(residency)
     waiting_by_flat = defaultdict(list)
-    waiting = WaitingListEntry.objects.visible_to(user).waiting().select_related("client", "added_by")
+    waiting = list(WaitingListEntry.objects.visible_to(user).waiting().select_related("client", "added_by"))
     for entry in waiting:
         waiting_by_flat[entry.flat_id].append(entry)
     sections = []
@@ -87,6 +90,12 @@ def overview(request):
             }
         )
     figures = senior_flat_figures(user.organisation_id, quarter_start(today), today)
+    log_list_view(
+        request,
+        _("Senior shared flat"),
+        shown=clients_in([*residencies, *waiting]),
+        filters=[_("residents and waiting list")],
+    )
     return render(
         request,
         "housing/senior_flat.html",
@@ -108,27 +117,30 @@ def overview(request):
 def resident_add(request, pk):
     """A person moves into a place (``pk`` is the place)."""
     place = get_object_or_404(_visible_places(request.user).select_related("flat"), pk=pk)
-    form = ResidentAddForm(request.POST or None, user=request.user, flat=place.flat)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
-        try:
-            services.resident_move_in(
-                place=place,
-                client=data["client"],
-                move_in=data["move_in"],
-                actor=request.user,
-                close_case=data["close_case"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is recorded as a resident of %(place)s.")
-                % {"name": data["client"].full_name, "place": place.label},
-            )
-            return redirect("housing:senior_flat")
-    return render(request, "housing/resident_add.html", {"form": form, "place": place, "flat": place.flat})
+        return services.resident_move_in(
+            place=place,
+            client=data["client"],
+            move_in=data["move_in"],
+            actor=request.user,
+            close_case=data["close_case"],
+        )
+
+    return edit_page(
+        request,
+        ResidentAddForm(request.POST or None, user=request.user, flat=place.flat),
+        save=save,
+        template="housing/resident_add.html",
+        context={"place": place, "flat": place.flat},
+        success_url=lambda _residency: reverse("housing:senior_flat"),
+        success_message=lambda residency: (
+            _("%(name)s is recorded as a resident of %(place)s.")
+            % {"name": residency.client.full_name, "place": place.label}
+        ),
+        creating=True,
+    )
 
 
 @require_POST
@@ -137,7 +149,10 @@ def resident_move_out(request, pk):
     residency = get_object_or_404(SeniorFlatResidency.objects.visible_to(request.user).select_related("client"), pk=pk)
     form = MoveOutForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please enter the move-out date."))
+        if "move_out" in form.errors:
+            messages.error(request, _("Please enter the move-out date."))
+        else:
+            messages.error(request, _("Please confirm the move-out; nothing has been recorded."))
         return redirect("housing:senior_flat")
     try:
         services.resident_move_out(residency=residency, move_out=form.cleaned_data["move_out"], actor=request.user)
@@ -152,17 +167,18 @@ def resident_move_out(request, pk):
 def waiting_add(request, pk):
     """Put an eligible client on the waiting list of a flat (``pk`` is the flat)."""
     flat = get_object_or_404(SeniorFlat.objects.visible_to(request.user), pk=pk)
-    form = WaitingAddForm(request.POST or None, user=request.user, flat=flat)
-    if request.method == "POST" and form.is_valid():
-        client = form.cleaned_data["client"]
-        try:
-            services.waiting_add(flat=flat, client=client, actor=request.user, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("%(name)s is on the waiting list.") % {"name": client.full_name})
-            return redirect("housing:senior_flat")
-    return render(request, "housing/waiting_add.html", {"form": form, "flat": flat})
+    return edit_page(
+        request,
+        WaitingAddForm(request.POST or None, user=request.user, flat=flat),
+        save=lambda form: services.waiting_add(
+            flat=flat, client=form.cleaned_data["client"], actor=request.user, note=form.cleaned_data["note"]
+        ),
+        template="housing/waiting_add.html",
+        context={"flat": flat},
+        success_url=lambda _entry: reverse("housing:senior_flat"),
+        success_message=lambda entry: _("%(name)s is on the waiting list.") % {"name": entry.client.full_name},
+        creating=True,
+    )
 
 
 @require_POST

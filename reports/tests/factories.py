@@ -14,7 +14,7 @@ from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
 from housing.models import FollowUp, LandlordKind, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
 from housing.services import follow_up_answer, placement_advance, placement_propose
-from housing.tests.conftest import make_landlord, make_offer
+from housing.tests.conftest import SKIPPED, make_landlord, make_offer
 from reports.periods import Period
 
 Q3 = Period.quarter_of(2026, 3)
@@ -28,7 +28,7 @@ def contact(client, day, kind=ContactType.OFFICE, worker=None):
 def move_in(actor, client, offer, day):
     """A placement from proposal to move-in on ``day`` (with the follow-ups it schedules)."""
     placement = placement_propose(offer=offer, client=client, actor=actor, on=day)
-    placement_advance(placement=placement, step="lease_signed", actor=actor, on=day)
+    placement_advance(placement=placement, step="lease_signed", actor=actor, on=day, skip_reason=SKIPPED)
     return placement_advance(placement=placement, step="moved_in", actor=actor, on=day)
 
 

@@ -49,3 +49,21 @@ ROUTES = {
     "reports:federal_statistic": Route(_TEAM_LEAD),
     "reports:dashboard_panel": Route(_TEAM_LEAD),
 }
+
+# Submissions to the state: the team lead reads and submits; another organisation's team lead finds no
+# finalised quarter here (404), and its own quarter is not finalised (the submission is refused: 302).
+ROUTES["reports:submission"] = Route(
+    {"social_worker": 403, "team_lead": 200, "admin_staff": 403, "outsider": 404}, setup=_finalised
+)
+ROUTES["reports:submit"] = Route(
+    {"social_worker": 403, "team_lead": 302, "admin_staff": 403, "outsider": 302},
+    method="post",
+    setup=_finalised,
+    data=lambda kwargs: {"version": "1", "confirmed": "on"},
+    get_not_allowed=True,
+)
+
+# The state's overview: only the state's user (role Land) reads it; every municipal role gets 403.
+ROUTES["land:overview"] = Route(
+    {"social_worker": 403, "team_lead": 403, "admin_staff": 403, "outsider": 403, "land": 200}
+)

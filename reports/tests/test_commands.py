@@ -113,10 +113,10 @@ def test_xlsx_to_a_file(report_data, organisation, tmp_path):
     run("--format", "xlsx", "-o", str(target))
 
     sheet = load_workbook(io.BytesIO(target.read_bytes()))["Kennzahlen"]
-    values = {(row[0], row[1], row[2]): row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values[("persons_with_contact", None, "total")] == 5
-    assert values[("prevention", "housing_secured", "persons")] == 4
-    assert values[("persons_with_contact", "by_gender", "female")] == 2
+    values = {row[-1]: row[3] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert values["persons_with_contact.total"] == 5
+    assert values["prevention.housing_secured.persons"] == 4
+    assert values["persons_with_contact.by_gender.female"] == 2
     assert AccessLog.objects.get().detail == "Quartalsbericht 3/2026 (XLSX)"
 
 
@@ -138,6 +138,14 @@ def test_organisation_must_be_named_when_there_are_several(organisation, other_o
         run("--format", "json")
     data = json.loads(run("--format", "json", "--organisation", other_organisation.name))
     assert data["persons_with_contact"]["total"] == 0
+
+
+def test_the_state_is_never_the_organisation_of_a_command(report_data, organisation, state_organisation):
+    """The demo installation holds the state's organisation too; the commands still need no option."""
+    data = json.loads(run("--format", "json"))
+    assert data["persons_with_contact"]["total"] == 5
+    with pytest.raises(CommandError, match="Es gibt keine Dienststelle"):
+        run("--format", "json", "--organisation", state_organisation.name)
 
 
 def test_a_quarter_that_has_not_begun_is_refused(organisation):

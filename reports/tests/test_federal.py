@@ -13,7 +13,7 @@ from django.urls import reverse
 from cases.codes import AccommodationKind, ProviderType
 from cases.models import AccommodationStay, HouseholdMember
 from cases.tests.factories import make_client
-from hagen_zuhause.models import AccessLog
+from hagen_zuhause.models import AccessLog, Organisation
 from reports import federal
 
 REFERENCE = date(2026, 1, 31)
@@ -159,3 +159,13 @@ def test_command_refuses_a_day_other_than_31_january(organisation):
         call_command("federal_statistic", "--date", "2026-12-31")
     with pytest.raises(CommandError, match="kein Datum"):
         call_command("federal_statistic", "--date", "31.01.2026x")
+
+
+def test_a_municipality_key_stored_past_the_admin_check_cannot_become_a_formula(report_data, organisation):
+    """The key is the only text of the file that someone typed; the admin allows eight digits only."""
+    Organisation.objects.filter(pk=organisation.pk).update(municipality_key="=1+1")
+    organisation.refresh_from_db()
+
+    lines = federal.to_csv(federal.rows(organisation, REFERENCE)).decode("utf-8-sig").splitlines()
+
+    assert lines[2] == "männlich;36;BG;Paar mit Kind(ern);3;Übergangswohnung;freier Träger;31.01.2026;'=1+1"

@@ -13,6 +13,7 @@ from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
 from housing.models import HousingOffer, Landlord, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
 from housing.services import placement_advance, placement_propose
+from housing.tests.conftest import SKIPPED
 from reports import drilldown, figures
 from reports.periods import Period
 
@@ -186,7 +187,9 @@ def test_placements_and_offers(social_worker, organisation, offer):
     HouseholdMember.objects.create(client=family, relationship="partner", birth_year=1990)
     case_open(client=family, case_type=CaseType.PROVISION, actor=social_worker, opened_on=date(2026, 3, 1))
     placement = placement_propose(offer=offer, client=family, actor=social_worker, on=date(2026, 10, 5))
-    placement_advance(placement=placement, step="lease_signed", actor=social_worker, on=date(2026, 10, 20))
+    placement_advance(
+        placement=placement, step="lease_signed", actor=social_worker, on=date(2026, 10, 20), skip_reason=SKIPPED
+    )
     placement_advance(placement=placement, step="moved_in", actor=social_worker, on=date(2026, 11, 10))
 
     figure = figures.placements(organisation, Q4)
@@ -302,7 +305,9 @@ def test_a_move_in_on_the_last_day_of_march_is_in_the_third_quarters_cohort(soci
     household = make_client(social_worker)
     case_open(client=household, case_type=CaseType.PROVISION, actor=social_worker, opened_on=date(2026, 3, 1))
     placement = placement_propose(offer=offer, client=household, actor=social_worker, on=date(2026, 3, 2))
-    placement_advance(placement=placement, step="moved_in", actor=social_worker, on=date(2026, 3, 31))
+    placement_advance(
+        placement=placement, step="moved_in", actor=social_worker, on=date(2026, 3, 31), skip_reason=SKIPPED
+    )
 
     figure = figures.tenancy_sustained(organisation, Period.quarter_of(2026, 3))
 

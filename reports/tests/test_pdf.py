@@ -22,6 +22,7 @@ def test_static_files_come_from_disk():
         "https://report.invalid/static/../hagen_zuhause/settings.py",
         "https://report.invalid/media/documents/1/scan.pdf",
         "data:text/css,body{}",
+        "data:image/svg+xml;base64,PHN2Zy8+",
     ],
 )
 def test_everything_else_is_refused(url):
@@ -43,3 +44,43 @@ def test_a_document_with_a_foreign_image_renders_without_it(monkeypatch):
 
     assert content.startswith(b"%PDF")
     assert "Prüfbericht" in pdf_text(content)
+
+
+def _png(width=40, height=20):
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), (11, 79, 108)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_an_inline_png_is_decoded_without_fetching_anything():
+    import base64
+
+    png = _png()
+    response = LocalStaticFetcher().fetch("data:image/png;base64," + base64.b64encode(png).decode())
+
+    assert response.read() == png
+    assert response.content_type == "image/png"
+
+
+def test_the_report_carries_the_organisations_name_and_logo(db):
+    import subprocess
+
+    from hagen_zuhause.models import Organisation
+    from reports.pdf import quarterly_report_pdf
+    from reports.periods import Period
+    from reports.quarterly import QuarterlyReport
+
+    organisation = Organisation.objects.create(
+        name="Stadt Musterstadt – Fachstelle Wohnen", short_name="Musterstadt", case_number_prefix="MU", logo=_png()
+    )
+    content = quarterly_report_pdf(QuarterlyReport.load(organisation, Period.quarter_of(2026, 4)))
+
+    text = pdf_text(content)
+    assert "Stadt Musterstadt – Fachstelle Wohnen · Endlich ein ZUHAUSE!" in text
+    assert "Hagen" not in text
+    images = subprocess.run(["pdfimages", "-list", "-"], input=content, capture_output=True, check=True).stdout
+    assert b"40    20" in images  # the logo, on every page

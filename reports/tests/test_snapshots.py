@@ -29,7 +29,7 @@ def finalise(team_lead, **options):
 def test_team_lead_finalises_through_the_page(report_data, team_lead, client_of):
     browser = client_of(team_lead)
 
-    response = browser.post(FINALISE, {}, follow=True)
+    response = browser.post(FINALISE, {"confirmed": "on"}, follow=True)
 
     assert response.redirect_chain == [(QUARTERLY, 302)]
     html = response.content.decode()
@@ -42,11 +42,21 @@ def test_team_lead_finalises_through_the_page(report_data, team_lead, client_of)
     assert "Abgeschlossen am" in pdf_text(snapshot.pdf)
 
 
+def test_finalising_without_the_confirmation_changes_nothing(report_data, team_lead, client_of):
+    page = client_of(team_lead).get(QUARTERLY).content.decode()
+    assert 'name="confirmed"' in page and "required" in page
+
+    response = client_of(team_lead).post(FINALISE, {"masked": "on"}, follow=True)
+
+    assert "Bitte bestätigen Sie, dass das Quartal abgeschlossen werden soll" in response.content.decode()
+    assert not ReportSnapshot.objects.exists()
+
+
 def test_a_quarter_is_finalised_only_once(report_data, team_lead, client_of):
     browser = client_of(team_lead)
-    browser.post(FINALISE, {})
+    browser.post(FINALISE, {"confirmed": "on"})
 
-    response = browser.post(FINALISE, {"masked": "on"}, follow=True)
+    response = browser.post(FINALISE, {"masked": "on", "confirmed": "on"}, follow=True)
 
     assert "Der Bericht für das 3. Quartal 2026 ist bereits abgeschlossen" in response.content.decode()
     assert ReportSnapshot.objects.count() == 1
@@ -163,6 +173,20 @@ def test_exports_of_a_finalised_quarter_are_logged_with_the_snapshot(report_data
         str(snapshot.pk),
         "Quartalsbericht 3/2026 (PDF)",
     )
+
+
+def test_exports_before_finalising_are_logged_as_preliminary(report_data, team_lead, client_of):
+    client_of(team_lead).get(QUARTERLY + "?format=xlsx")
+    finalise(team_lead)
+    client_of(team_lead).get(QUARTERLY + "?format=xlsx")
+
+    before, after = AccessLog.objects.filter(action=AccessLog.Action.EXPORT).order_by("at", "pk")
+    assert (before.object_type, before.object_id) == ("reports.preliminary_report", "2026-3")
+    assert str(before.object_type_label) == "Vorläufiger Quartalsbericht"
+    assert str(after.object_type_label) == "Abgeschlossener Quartalsbericht"
+    # Entries written before preliminary exports had their own type read the same.
+    legacy = AccessLog(object_type="reports.reportsnapshot", object_id="")
+    assert str(legacy.object_type_label) == "Vorläufiger Quartalsbericht"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,7 @@
 
 import io
 import json
+import subprocess
 from datetime import date
 
 import pytest
@@ -10,11 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cases.models import Client
+from cases.services.restriction import processing_restrict
 from cases.tests.factories import make_client
 from hagen_zuhause.models import AccessLog
+from reports import definitions
 from reports.models import ReportSnapshot
+from reports.periods import Period
+from reports.quarterly import QuarterlyReport
 from reports.tests.factories import contact
-from reports.tests.helpers import pdf_text, row, table_rows
+from reports.tests.helpers import pdf_pages, pdf_text, row, table_rows
 
 QUARTERLY = reverse("reports:quarterly", kwargs={"year": 2026, "quarter": 3})
 #: The figures of the page; without htmx the whole page with the figures in it.
@@ -189,6 +195,18 @@ def test_team_lead_sees_the_restricted_client_in_the_list(report_data, team_lead
     assert "Sperrvermerk" not in html
 
 
+def test_a_client_whose_processing_is_restricted_is_marked_read_only_in_the_records(report_data, team_lead, client_of):
+    url = records_url("persons_with_contact")
+    assert "nur lesbar" not in client_of(team_lead).get(url).content.decode()
+    anna = Client.objects.get(first_name="Anna", last_name="Müller")
+    processing_restrict(client=anna, actor=team_lead, reason="Richtigkeit bestritten")
+
+    html = client_of(team_lead).get(url).content.decode()
+
+    assert f"{anna.case_number} · Anna Müller (nur lesbar: Verarbeitung eingeschränkt oder anonymisiert)" in html
+    assert html.count("nur lesbar") == 1
+
+
 def test_records_of_a_restricted_client_are_counted_but_not_listed(report_data, social_worker, client_of):
     html = client_of(social_worker).get(records_url("contacts", "by_type.accompaniment")).content.decode()
 
@@ -245,7 +263,8 @@ def test_record_list_queries_do_not_grow_with_the_rows(social_worker, client_of,
         response = browser.get(url)
 
     assert response.status_code == 200
-    assert len(queries) == 10, [query["sql"][:120] for query in queries.captured_queries]
+    # Ten to read the page, two to log it (the list names clients): whose cover is in force, the row.
+    assert len(queries) == 12, [query["sql"][:120] for query in queries.captured_queries]
 
 
 # --- Exports ------------------------------------------------------------------------------
@@ -262,7 +281,7 @@ def test_pdf_export_has_the_figures_page_numbers_and_the_definitions(report_data
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="quartalsbericht-2026-q3.pdf"' in response["Content-Disposition"]
     text = pdf_text(response.content)
-    assert "Stadt Hagen – Zentrale Fachstelle für Wohnraumsicherung und Wohnraumversorgung" in text
+    assert "Stadt Hagen – Zentrale Fachstelle Wohnen · Endlich ein ZUHAUSE!" in text  # the organisation's name
     assert "Endlich ein ZUHAUSE!" in text
     assert "Quartalsbericht 3. Quartal 2026" in text
     assert "Seite 1 von" in text
@@ -272,6 +291,52 @@ def test_pdf_export_has_the_figures_page_numbers_and_the_definitions(report_data
     assert "vollendeten Lebensjahren" in text
     assert "Vorläufig" in text
     assert _exported(["Quartalsbericht 3/2026 (PDF)"])
+
+
+def _page_texts(content):
+    """The text of every page of a PDF, whitespace folded."""
+    pages = []
+    for number in range(1, pdf_pages(content) + 1):
+        result = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), "-", "-"],
+            input=bytes(content),
+            capture_output=True,
+            check=True,
+        )
+        pages.append(" ".join(result.stdout.decode("utf-8").split()))
+    return pages
+
+
+def test_pdf_keeps_charts_with_their_table_and_speaks_german_in_the_appendix(report_data, team_lead, client_of):
+    content = client_of(team_lead).get(QUARTERLY + "?format=pdf").content
+    pages = _page_texts(content)
+    report = QuarterlyReport.fresh(team_lead.organisation, Period.quarter_of(2026, 3))
+
+    # Figures short enough for one page (all but "Personen mit Kontakt", whose four breakdowns and charts
+    # take two): the charts stand on the page where the table starts.
+    charted = [(table, chart) for table in report.figure_tables() if len(table.rows) <= 15 for chart in table.charts]
+    assert len(charted) >= 4
+    for table, chart in charted:
+        caption = " ".join(chart["title"].split())
+        first_row = str(table.rows[0].label)  # the table's first line, never part of a chart
+        chart_page = next(number for number, text in enumerate(pages) if caption in text)
+        assert first_row in pages[chart_page], f"{caption} is not on the page where its table starts"
+    start = next(index for index, text in enumerate(pages) if "Anhang: Definitionen" in text)
+    appendix = " ".join(pages[start:])
+    for section in definitions.appendix():
+        if section.key:
+            assert f"({section.key})" not in appendix
+
+
+def test_no_chart_when_every_bar_would_be_zero(organisation, report_data, team_lead):
+    """An office without any figures in a quarter gets tables of zeros, but no empty charts."""
+    empty = QuarterlyReport.fresh(team_lead.organisation, Period.quarter_of(2025, 1))
+    assert [table.charts for table in empty.figure_tables()] == [[] for _table in empty.figure_tables()]
+    with_data = QuarterlyReport.fresh(team_lead.organisation, Period.quarter_of(2026, 3))
+    charts = [chart for table in with_data.figure_tables() for chart in table.charts]
+    assert charts
+    gender = next(table for table in with_data.figure_tables() if table.key == "persons_with_contact")
+    assert any("Geschlecht" in chart["title"] for chart in gender.charts)
 
 
 def test_csv_export_opens_in_german_excel(report_data, team_lead, client_of):
@@ -294,13 +359,31 @@ def test_xlsx_export_holds_the_totals_and_the_definitions(report_data, team_lead
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Kennzahlen", "Definitionen", "Angaben"]
     rows = list(workbook["Kennzahlen"].iter_rows(values_only=True))
-    assert rows[0][:5] == ("Kennzahl", "Aufschlüsselung", "Code", "Bezeichnung", "Wert")
-    totals = {(r[0], r[2]): r[4:] for r in rows[1:] if not r[1]}
-    assert totals[("persons_with_contact", "total")] == (5, 2, 5)
-    assert totals[("contacts", "total")] == (6, 2, 8)
-    assert totals[("placements", "persons")] == (3, 0, 4)
+    assert rows[1] == (
+        "Kennzahl",
+        "Aufschlüsselung",
+        "Bezeichnung",
+        "3. Quartal 2026",
+        "2. Quartal 2026 (Vorquartal)",
+        "Jahr bis Quartalsende (01.01.–30.09.2026)",
+        "Code",
+    )
+    totals = {r[-1]: r[3:6] for r in rows[2:]}
+    assert totals["persons_with_contact.total"] == (5, 2, 5)
+    assert totals["contacts.total"] == (6, 2, 8)
+    assert totals["placements.persons"] == (3, 0, 4)
+    female = next(r for r in rows[2:] if r[-1] == "persons_with_contact.by_gender.female")
+    assert female[:3] == ("Personen mit Kontakt", "nach Geschlecht", "weiblich")
     definitions = [r[0] for r in workbook["Definitionen"].iter_rows(values_only=True)]
     assert "Personen mit Kontakt" in definitions
+    # Every sheet says whose figures of which quarter these are, and that they are not final yet.
+    for sheet in workbook:
+        title = sheet["A1"].value
+        assert title.startswith("Quartalsbericht 3. Quartal 2026 – "), sheet.title
+        assert team_lead.organisation.name in title and "01.07.2026 – 30.09.2026" in title
+        assert "vorläufig, berechnet am" in title
+    # No English code in the German columns.
+    assert not [r for r in rows[2:] if "_" in "".join(str(value) for value in r[:3] if value)]
     assert _exported(["Quartalsbericht 3/2026 (XLSX)"])
 
 
@@ -368,3 +451,32 @@ def test_reports_page_queries_do_not_grow_with_the_finalised_reports(team_lead, 
 
     assert response.content.decode().count("?format=pdf") == count
     assert len(queries) == 7, [query["sql"][:120] for query in queries.captured_queries]
+
+
+def test_exports_write_names_that_look_like_formulas_as_text(report_data, organisation, team_lead, client_of):
+    """The office's name (kept in the admin) and the finaliser's name are text someone typed."""
+    from reports.periods import Period
+    from reports.snapshots import finalise
+
+    organisation.name = '=HYPERLINK("http://x.example","y")'
+    organisation.save()
+    team_lead.first_name, team_lead.last_name = "@SUM(1+1)", "-2+3"
+    team_lead.save()
+    finalise(organisation=organisation, period=Period.quarter_of(2026, 3), actor=team_lead, today=date(2026, 10, 5))
+    lead = client_of(team_lead)
+
+    workbook = load_workbook(io.BytesIO(lead.get(QUARTERLY + "?format=xlsx").content))
+    facts = {row[0].value: row[1] for row in workbook["Angaben"].iter_rows()}
+    office = facts["Dienststelle"]
+    assert (office.data_type, office.value) == ("s", '\'=HYPERLINK("http://x.example","y")')
+    totals = {r[-1]: r[3:6] for r in workbook["Kennzahlen"].iter_rows(min_row=3, values_only=True)}
+    assert totals["persons_with_contact.total"] == (5, 2, 5)
+    assert "abgeschlossen am" in workbook["Kennzahlen"]["A1"].value
+    for sheet in workbook:
+        for cells in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in cells), sheet.title
+
+    lines = lead.get(QUARTERLY + "?format=csv").content.decode("utf-8-sig").splitlines()
+    assert "persons_with_contact;;total;Personen mit mindestens einem Kontakt;5;2;5" in lines
+    cells = [cell for line in lines for cell in line.split(";")]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]

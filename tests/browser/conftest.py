@@ -76,12 +76,15 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def demo_users(transactional_db):
-    """The demo organisation with its three accounts; returns the organisation."""
+    """The demo organisation with its three accounts and Hagen's districts; returns the organisation."""
     from hagen_zuhause.services import demo_organisation_ensure
+    from housing.demo import HAGEN_DISTRICTS
+    from housing.services_districts import ensure_districts
 
     # The flush after each transactional test empties the role groups too; post_migrate
     # (sent by the flush) recreates them with their permissions.
     organisation, _created = demo_organisation_ensure(password=DEMO_PASSWORD)
+    ensure_districts(organisation=organisation, districts=HAGEN_DISTRICTS)
     return organisation
 
 

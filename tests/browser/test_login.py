@@ -10,10 +10,8 @@ from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems, assert
 
 ORGANISATION_NAME = "Stadt Hagen – Zentrale Fachstelle Wohnen"
 
-# Django's own message for a failed login (django.contrib.auth's German catalogue, Django 5.2).
-WRONG_LOGIN_MESSAGE = (
-    "Bitte Benutzername und Passwort eingeben. Beide Felder berücksichtigen die Groß-/Kleinschreibung."
-)
+# The login form's own message (Django's read in German as if the fields had been left empty).
+WRONG_LOGIN_MESSAGE = "Benutzername oder Passwort ist falsch."
 
 ROLES = [
     pytest.param("sozialarbeit", Role.SOCIAL_WORKER, "Sonja Albers", id="sozialarbeit"),

@@ -151,7 +151,7 @@ def test_verwaltung_records_a_flat_and_a_social_worker_sees_who_fits_and_why(
     problems.append(accessibility_problems(page))
 
     open_housing_page(page, "KdU-Richtwerte")
-    expect(page.locator("main")).to_contain_text("Demowerte – bitte durch die gültigen Werte der Stadt Hagen ersetzen")
+    expect(page.locator("main")).to_contain_text("Demowerte – bitte durch die gültigen Werte der Kommune ersetzen")
     save_screenshot("offers-kdu-overview")
     problems.append(accessibility_problems(page))
 

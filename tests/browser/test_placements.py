@@ -166,7 +166,7 @@ def test_a_flat_is_placed_step_by_step_and_the_follow_ups_follow(
     assert Case.objects.get(client=client).outcome == "placed_own_tenancy"
 
     # The follow-ups at 3, 6 and 12 months are on the page, each a task.
-    follow_ups = main.locator("#follow-ups-heading + table tbody tr")
+    follow_ups = main.locator('section[aria-labelledby="follow-ups-heading"] table tbody tr')
     expect(follow_ups).to_have_count(3)
     for row, months in zip(range(3), (3, 6, 12), strict=True):
         expect(follow_ups.nth(row)).to_contain_text(f"nach {months} Monaten")
@@ -252,3 +252,40 @@ def test_the_senior_flat_overview_its_waiting_list_and_a_move_in(
     assert foreign_requests == [], f"requests to other hosts than the live server: {foreign_requests}"
     problems = [problem for problem in problems if problem]
     assert not problems, "\n\n".join(problems)
+
+
+def test_a_skipped_step_reads_skipped_with_its_reason_and_the_lease_signing_is_planned(
+    page, live_server, demo_users, save_screenshot
+):
+    worker = User.objects.get(username="sozialarbeit")
+    client, offer = household_and_flat(demo_users)
+    placement = placement_propose(offer=offer, client=client, actor=worker)
+    log_in(page, live_server, "sozialarbeit")
+    page.goto(f"{live_server.url}/housing/placements/{placement.pk}/")
+
+    form = page.locator("form.placement-advance-form")
+    reason = form.locator(".placement-skip-reason")
+    expect(reason).to_be_hidden()  # nothing is skipped with the next step
+    form.locator("select[name=step]").select_option("landlord_accepted")
+    expect(reason).to_be_visible()
+    form.get_by_label("Warum wurden Schritte dazwischen übersprungen?").fill(
+        "Wohnung aus dem Vorgespräch bekannt, keine Besichtigung gewünscht"
+    )
+    form.get_by_role("button", name="Schritt speichern").click()
+    expect(page.locator("main > .alert-success")).to_be_visible()
+    viewing = page.locator(".placement-steps > li").nth(1)
+    expect(viewing).to_contain_text("übersprungen")
+    expect(viewing).to_contain_text("Wohnung aus dem Vorgespräch bekannt, keine Besichtigung gewünscht")
+    expect(page.locator(".placement-steps > li").nth(2)).to_contain_text("aktueller Schritt")
+
+    signing_day = timezone.localdate() + timedelta(days=5)
+    plan = page.locator("form.placement-plan-form")
+    plan.get_by_label("Termin für").select_option("lease_signed")
+    plan.locator("input[name=on]").fill(signing_day.isoformat())
+    plan.locator("input[name=start_time]").fill("11:00")
+    problems = accessibility_problems(page)
+    plan.get_by_role("button", name="Termin planen").click()
+    expect(page.locator("main > .alert-success")).to_contain_text(f"{signing_day:%d.%m.%Y} um 11:00 Uhr")
+    expect(page.locator("#appointments")).to_contain_text("Mietvertragsunterzeichnung")
+    save_screenshot("placement-skipped-step")
+    assert not problems, problems

@@ -61,6 +61,7 @@ def test_team_lead_reads_drills_down_and_finalises_the_quarter(
 
     page.get_by_role("link", name="Zurück zum Bericht").click()
     page.get_by_label(re.compile("Kleine Fallzahlen für die Veröffentlichung maskieren")).check()
+    page.get_by_label(re.compile("Ich habe die Zahlen geprüft")).check()
     page.get_by_role("button", name="Quartal abschließen").click()
     expect(page.get_by_role("status").filter(has_text="Das 3. Quartal 2026 ist abgeschlossen.")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Abgeschlossen am")).to_contain_text("von Thomas Lehmann")

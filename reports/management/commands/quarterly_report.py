@@ -48,9 +48,8 @@ class Command(BaseCommand):
             log_system_access(
                 organisation,
                 AccessLog.Action.EXPORT,
-                object_type="reports.reportsnapshot",
-                object_id=str(report.snapshot.pk) if report.is_final else "",
                 detail=exports.export_detail(period, file_format),
+                **exports.export_record(report),
             )
         if output:
             Path(output).write_bytes(content)

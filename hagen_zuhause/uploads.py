@@ -5,14 +5,16 @@ name or the content type the browser claims: a program renamed ``brief.pdf`` sta
 Only PDF, JPEG and PNG are accepted, at most :data:`MAX_SIZE` bytes.
 """
 
+import errno
+import logging
 import secrets
 import unicodedata
-from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 MAX_SIZE = 10 * 1024 * 1024
 MAX_NAME_LENGTH = 200
@@ -91,17 +93,11 @@ def download_name(original_name, content_type):
     return stem[: MAX_NAME_LENGTH - len(extension)] + extension
 
 
-#: A second upload of the same file by the same person within this window is a double submit.
-DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
-
-
 def store_upload(*, model, uploaded_file, description, actor, **owner):
     """Check an upload and store it as a ``model`` row (a client's or an agreement's document).
 
-    ``owner`` are the row's other fields (``client=…, kind=…`` or ``agreement=…``). The caller holds a
-    lock on the owner row, so that the double-submit check also sees a parallel request: the same
-    file sent twice in quick succession returns the row stored first. The stored file name is a
-    random token (the model's ``upload_to`` uses it); a failed save removes the file again.
+    ``owner`` are the row's other fields (``client=…, kind=…`` or ``agreement=…``). The stored file
+    name is a random token (the model's ``upload_to`` uses it); a failed save removes the file again.
     """
     content_type = check_upload(uploaded_file)
     fields = {
@@ -111,19 +107,38 @@ def store_upload(*, model, uploaded_file, description, actor, **owner):
         "description": (description or "").strip(),
         "uploaded_by": actor,
     }
-    duplicate = model.objects.filter(**fields, uploaded_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW).first()
-    if duplicate is not None:
-        return duplicate
     document = model(**fields, token=secrets.token_urlsafe(32), content_type=content_type)
     document.full_clean(exclude=["file"])
     uploaded_file.seek(0)
-    document.file.save(document.token, uploaded_file, save=False)
+    storage = document.file.storage
+    name = document.file.field.generate_filename(document, document.token)
+    try:
+        document.file = storage.save(name, uploaded_file, max_length=document.file.field.max_length)
+    except OSError as error:
+        # Disk full, no permission, storage away: the storage may have left part of the file.
+        _remove_partial_file(storage, name)
+        logger.error("storing an uploaded document failed: %s", errno.errorcode.get(error.errno, type(error).__name__))
+        raise ValidationError(
+            _(
+                "The document could not be stored. Nothing has been saved; please try again later "
+                "or inform the IT department."
+            ),
+            code="storage_failed",
+        ) from error
     try:
         document.save()
     except Exception:
         document.file.delete(save=False)
         raise
     return document
+
+
+def _remove_partial_file(storage, name):
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except OSError:
+        logger.error("a partly stored document could not be removed")
 
 
 def download_response(request, document):

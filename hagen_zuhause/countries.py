@@ -12,7 +12,7 @@ report's nationality groups (see the README glossary and docs/decisions.md):
 * ``LANGUAGES`` – languages relevant to the clients (ISO 639-1, else ISO 639-3).
 """
 
-from cases.names import german_sort_key
+from hagen_zuhause.names import german_sort_key
 
 _COUNTRIES = (
     ("AD", "Andorra"),

@@ -1,0 +1,114 @@
+"""Erasure on request (Art. 17 GDPR) with four eyes.
+
+A Teamleitung requests that one client be anonymised now, with a reason; another Teamleitung of the
+organisation confirms (the client is anonymised at once, history included) or refuses with a reason.
+Anonymising is the same as at the end of the retention period (``cases.services.retention``): the
+records as the application's role, the history through the owning role's database function, which
+redacts only clients already marked anonymised.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, Client, ErasureRequest, ProcessingRestriction
+from cases.services.retention import anonymise_clients_now
+
+
+def _check_team_lead(actor, organisation_id, permission):
+    if not (actor.is_active and actor.organisation_id == organisation_id and actor.has_perm(permission)):
+        raise ValidationError(_("Only a team lead of the office can request or decide an erasure."))
+
+
+def _check_erasable(client):
+    if client.anonymised_at is not None:
+        raise ValidationError(_("The person's data have already been anonymised."))
+    if Case.objects.filter(client=client).open().exists():
+        raise ValidationError(_("The person still has an open case. Please close it first."))
+    if ProcessingRestriction.objects.active().filter(client=client).exists():
+        raise ValidationError(
+            _("The processing of this person's data is restricted. Please lift the restriction first.")
+        )
+
+
+@transaction.atomic
+def erasure_request(*, client, actor, reason):
+    """A Teamleitung asks that ``client`` be anonymised now; a second Teamleitung decides."""
+    _check_team_lead(actor, client.organisation_id, "cases.add_erasurerequest")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason for the erasure.")})
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    _check_erasable(client)
+    already = _("An erasure of this person is already requested.")
+    if ErasureRequest.objects.pending().filter(client=client).exists():
+        raise ValidationError(already)
+    request = ErasureRequest(organisation_id=client.organisation_id, client=client, reason=reason, requested_by=actor)
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        raise ValidationError(already) from None  # sent twice at once: the partial unique constraint
+    return request
+
+
+def _locked_pending(request):
+    """The request and its client, both locked (the client first, as every erasure step locks it)."""
+    Client.objects.select_for_update().get(pk=request.client_id)
+    request = ErasureRequest.objects.select_for_update().select_related("client").get(pk=request.pk)
+    if not request.is_pending:
+        raise ValidationError(_("This request has already been decided."))
+    return request
+
+
+def _check_decides(actor, request):
+    _check_team_lead(actor, request.organisation_id, "cases.decide_erasurerequest")
+    if actor.pk == request.requested_by_id:
+        raise ValidationError(_("You cannot decide about a request you made yourself."))
+
+
+@transaction.atomic
+def erasure_confirm(*, request, actor):
+    """A second Teamleitung confirms: the client is anonymised now, the history forgets them too.
+
+    Returns the request and the counts of what was anonymised (never a name).
+    """
+    request = _locked_pending(request)
+    _check_decides(actor, request)
+    _check_erasable(request.client)
+    result = anonymise_clients_now(ids=[request.client_id])
+    request.state = ErasureRequest.State.CONFIRMED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save()
+    return request, result
+
+
+@transaction.atomic
+def erasure_refuse(*, request, actor, reason):
+    """A second Teamleitung refuses, with a reason the requester reads; nothing is anonymised."""
+    request = _locked_pending(request)
+    _check_decides(actor, request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason for the refusal.")})
+    request.state = ErasureRequest.State.REFUSED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_reason = reason
+    request.save()
+    return request
+
+
+@transaction.atomic
+def erasure_withdraw(*, request, actor):
+    """The requester takes a pending request back."""
+    request = _locked_pending(request)
+    if actor.pk != request.requested_by_id:
+        raise ValidationError(_("Only the person who made the request can withdraw it."))
+    request.state = ErasureRequest.State.WITHDRAWN
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save()
+    return request

@@ -1,0 +1,1 @@
+"""The second factor of the login: authenticator apps (TOTP), passkeys (WebAuthn), recovery codes."""

@@ -1,0 +1,56 @@
+"""The select written in Python answers with exactly the HTML of Django's own select."""
+
+import pytest
+from django import forms
+
+from cases.models.clients import NATIONALITY_CHOICES
+from hagen_zuhause.countries import LANGUAGES
+from hagen_zuhause.widgets import LongSelect, LongSelectMultiple
+
+
+@pytest.mark.parametrize("value", ["BG", "", None, "XX", "unknown"])
+@pytest.mark.parametrize(
+    "attrs", [{}, {"id": "id_nationality", "class": "form-select", "required": True, "aria-describedby": "x<y"}]
+)
+def test_the_long_select_renders_what_djangos_select_renders(value, attrs):
+    choices = [("", "---------"), *NATIONALITY_CHOICES, ("a&b", "Ä & <Ö>")]
+    django_html = forms.Select(choices=choices).render("nationality", value, attrs=attrs)
+    assert LongSelect(choices=choices).render("nationality", value, attrs=attrs) == django_html
+
+
+@pytest.mark.parametrize("value", [["bg", "ro"], [], None, ["xx"], ["a&b"]])
+def test_the_long_multiple_select_renders_what_djangos_renders(value):
+    choices = [*LANGUAGES, ("a&b", "Ä & <Ö>")]
+    attrs = {"id": "id_languages", "size": 6, "class": "form-select"}
+    django_html = forms.SelectMultiple(choices=choices).render("languages", value, attrs=attrs)
+    assert LongSelectMultiple(choices=choices).render("languages", value, attrs=attrs) == django_html
+
+
+def test_a_kept_option_list_marks_only_this_pages_choice():
+    choices = [("", "---------"), *NATIONALITY_CHOICES]
+    first = LongSelect(choices=choices).render("nationality", "BG")
+    second = LongSelect(choices=choices).render("nationality", "RO")
+    assert '<option value="BG" selected>' in first and '<option value="RO" selected>' not in first
+    assert '<option value="RO" selected>' in second and '<option value="BG" selected>' not in second
+    assert second.count(" selected") == 1
+
+
+def test_model_choices_are_written_as_django_writes_them(db, organisation, social_worker):
+    from hagen_zuhause.models import User
+
+    field = forms.ModelChoiceField(queryset=User.objects.order_by("pk"), widget=LongSelect)
+    django_field = forms.ModelChoiceField(queryset=User.objects.order_by("pk"))
+    value = social_worker.pk
+    assert field.widget.render("worker", value) == django_field.widget.render("worker", value)
+
+
+def test_a_country_list_of_the_intake_form_is_the_fast_one(db):
+    from cases.forms.clients import HouseholdMemberForm
+
+    assert isinstance(HouseholdMemberForm().fields["nationality"].widget, LongSelect)
+
+
+def test_the_language_list_of_the_intake_form_is_the_fast_one(db, social_worker):
+    from cases.forms.clients import ClientIntakeForm
+
+    assert isinstance(ClientIntakeForm(user=social_worker).fields["languages"].widget, LongSelectMultiple)
