@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from cases.codes import AppointmentStatus
 from cases.models import Appointment, Task
+from hagen_zuhause.codes import AppointmentStatus
 
 #: How far back the feed reaches; calendar clients keep what they fetched before.
 FEED_PAST_DAYS = 56

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 import holidays
 
-from cases.codes import LEGAL_DEADLINE_KINDS
+from hagen_zuhause.codes import LEGAL_DEADLINE_KINDS
 from hagen_zuhause.dates import add_months
 
 SCHONFRIST_MONTHS = 2

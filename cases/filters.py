@@ -6,9 +6,9 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import codes
 from cases.duplicates import search_clients
 from cases.models import Case, Task
+from hagen_zuhause import codes
 from hagen_zuhause.countries import EU2, EU27, UNKNOWN
 from hagen_zuhause.models import User
 

@@ -224,7 +224,7 @@ GERMAN_BINDING_NOTE = {
     "ro": "Eine Übersetzung ins Rumänische folgt. Verbindlich ist allein der deutsche Text.",
 }
 
-#: The scopes of a consent (cases.codes.ConsentScope) in the words of each language of a letter.
+#: The scopes of a consent (hagen_zuhause.codes.ConsentScope) in the words of each language of a letter.
 CONSENT_SCOPES = {
     "de": {
         "referral": "Vermittlung an den Kooperationspartner und Austausch mit ihm",

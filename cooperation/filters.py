@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import TargetGroup
 from cooperation.models import AgreementStatus, Partner, PartnerKind
+from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.countries import LANGUAGES
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

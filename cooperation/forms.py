@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import TargetGroup
 from cooperation.models import Partner
+from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.countries import LANGUAGES
 
 

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import TargetGroup
 from cases.duplicates import search_clients
 from cases.models import Client
 from cooperation import services
 from cooperation.models import Agreement, AgreementDocument, GroupOffer, Partner
+from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.countries import LANGUAGES
 from hagen_zuhause.names import german_sort_key
 from hagen_zuhause.uploads import EXTENSIONS, check_upload

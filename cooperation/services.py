@@ -13,9 +13,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import TargetGroup, TaskKind
 from cases.models import Client, Task
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
+from hagen_zuhause.codes import TargetGroup, TaskKind
 from hagen_zuhause.countries import LANGUAGES
 from hagen_zuhause.locking import check_version, fingerprint
 from hagen_zuhause.uploads import store_upload

@@ -21,15 +21,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
-from cases.codes import TargetGroup
 from cases.models import Referral
-from cases.models.functions import NameKey
 from cooperation import quota, services
 from cooperation.filters import EU2_LANGUAGES, AgreementFilterSet, GroupOfferFilterSet, PartnerFilterSet
 from cooperation.forms_pages import AgreementDocumentForm, AgreementForm, GroupOfferForm, PartnerForm
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
 from hagen_zuhause.audit import log_list_view, search_description
+from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.editing import edit_page
+from hagen_zuhause.functions import NameKey
 from hagen_zuhause.uploads import download_response
 from housing.models import Landlord
 

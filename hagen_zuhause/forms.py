@@ -37,6 +37,26 @@ def form_helper(*layout):
     return helper
 
 
+class VersionedModelForm(forms.ModelForm):
+    """The one base of edit forms: it carries the version of the record it showed (``hagen_zuhause.locking``).
+
+    The service the view calls takes it as ``version=`` and refuses to save over a newer state. A record
+    composed of related rows (a client with aliases, a partner with its languages) overrides
+    ``version_of`` with its service's version function; a view may also pass ``initial={"version": …}``.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.initial.get("version"):
+            self.initial["version"] = self.version_of(self.instance)
+
+    def version_of(self, instance):
+        """The version of the stored record the form is opened on."""
+        return record_version(instance)
+
+
 class ConfirmationField(forms.BooleanField):
     """The one way a weighty action is confirmed: a box ticked in the same form as the action.
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 import pgtrigger
 from django.db import transaction
 
-from cases.codes import CaseType
 from cases.models import Case, Client
+from hagen_zuhause.codes import CaseType
 from hagen_zuhause.dates import add_months
 from hagen_zuhause.models import User
 from housing.models import (

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.codes import TargetGroup
 from cases.models import Client
+from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.models import User
 from hagen_zuhause.roles import Role
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry

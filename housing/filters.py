@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import YesNoUnknown
+from hagen_zuhause.codes import YesNoUnknown
 from housing.models import CooperationStatus, District, HousingOffer, Landlord, LandlordKind, OfferStatus
 
 ACTIVE_CHOICES = [("yes", _("active")), ("no", _("inactive"))]

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import CaseType, Outcome, TargetGroup
 from cases.models import Case, Client, TargetGroupMembership
+from hagen_zuhause.codes import CaseType, Outcome, TargetGroup
 from hagen_zuhause.forms import ConfirmationField
 from hagen_zuhause.names import german_sort_key
 from housing.models import (

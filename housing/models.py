@@ -17,8 +17,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.codes import AppointmentKind, YesNoUnknown
-from cases.models import Case, Client, ClientRelatedQuerySet, inclusive_range
+from cases.models import Case, Client, ClientRelatedQuerySet
+from hagen_zuhause.codes import AppointmentKind, YesNoUnknown
+from hagen_zuhause.functions import inclusive_range
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.codes import AppointmentStatus, CaseType, Outcome, TaskKind
 from cases.models import Appointment, Case, Task
 from cases.services.appointments import appointment_create, appointment_update, placement_appointments_settle
 from cases.services.cases import case_close
 from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.codes import AppointmentStatus, CaseType, Outcome, TaskKind
 from hagen_zuhause.dates import add_months
 from hagen_zuhause.locking import check_version, fingerprint
 from housing.models import (

@@ -12,10 +12,10 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import CaseType, Outcome, TargetGroup
 from cases.models import Case, Client
 from cases.services.cases import case_close
 from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.codes import CaseType, Outcome, TargetGroup
 from housing.models import SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
 
 

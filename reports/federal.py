@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
-from cases import codes
 from cases.models import AccommodationStay, HouseholdMember
+from hagen_zuhause import codes
 from hagen_zuhause.countries import STATELESS
 from hagen_zuhause.countries import UNKNOWN as UNKNOWN_NATIONALITY
 from hagen_zuhause.spreadsheets import BOM, csv_writer

@@ -28,10 +28,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from cases import codes
 from cases.models import Case as CaseModel
 from cases.models import Client, Contact, HouseholdMember, Referral, TargetGroupMembership
 from cooperation.models import Agreement, GroupOffer, PartnerKind
+from hagen_zuhause import codes
 from hagen_zuhause.countries import EU2, EU27, UNKNOWN
 from hagen_zuhause.dates import add_months
 from housing.models import (

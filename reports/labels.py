@@ -7,8 +7,8 @@ A number of the report is addressed by its figure and its path inside the figure
 
 from django.utils.translation import gettext_lazy as _
 
-from cases import codes
 from cooperation.models import PartnerKind
+from hagen_zuhause import codes
 from housing.models import FollowUpResult, LandlordKind
 
 FIGURE_TITLES = {

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from cases.codes import TargetGroup
+from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.names import german_sort_key
 from hagen_zuhause.spreadsheets import BOM, append_row, csv_writer

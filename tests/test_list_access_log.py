@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import TargetGroup
 from cases.tests.factories import make_client
 from cases.tests.factories_casework import make_contact, make_task
+from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.models import AccessLog
 from housing.services_senior_flat import resident_move_in, waiting_add
 from housing.tests.conftest import make_kdu_table, make_offer

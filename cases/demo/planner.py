@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 
-from cases import codes
 from cases.deadlines import schonfrist_last_calendar_day
 from cases.demo.names import (
     _BULGARIAN_CYRILLIC,
@@ -41,6 +40,7 @@ from cases.demo.vocabulary import (
     TOPICS,
 )
 from cooperation.models import PartnerKind
+from hagen_zuhause import codes
 
 CONTACT_WINDOW_DAYS = 730
 TIME_ZONE = "Europe/Berlin"

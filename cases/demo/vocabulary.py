@@ -1,7 +1,7 @@
 """What demo cases are made of, drawn by weight or at random: contact types, durations, places, notes and
 topics, outcomes, housing situations, accommodation stays, task titles, landlords and addresses."""
 
-from cases import codes
+from hagen_zuhause import codes
 
 
 def _cumulative(weighted):

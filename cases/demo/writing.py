@@ -11,7 +11,6 @@ import pgtrigger
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases import codes
 from cases.deadlines import schonfrist_end
 from cases.demo.names import _planned_duplicates
 from cases.demo.planner import Planner
@@ -31,6 +30,7 @@ from cases.models import (
     Task,
 )
 from cases.services.clients import next_case_numbers, search_text_for
+from hagen_zuhause import codes
 
 BATCH_SIZE = 5000
 #: Runs of at least this many people are written without change history (see the package docstring).

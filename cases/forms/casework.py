@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.codes import OUTCOMES_BY_CASE_TYPE, ContactTopic, NoticeKind, Outcome, YesNoUnknown
 from cases.models import AccommodationStay, Appointment, Case, Contact, Notice, Task
+from hagen_zuhause.codes import OUTCOMES_BY_CASE_TYPE, ContactTopic, NoticeKind, Outcome, YesNoUnknown
 from hagen_zuhause.forms import ConfirmationField, form_helper
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import User

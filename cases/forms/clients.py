@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases import codes
 from cases.models import Case, Client, ClientAlias, Consent, HouseholdMember, TargetGroupMembership
 from cases.services.clients import ALIAS_FIELDS, HOUSEHOLD_FIELDS, PERSONAL_FIELDS
 from cooperation.models import Partner
+from hagen_zuhause import codes
 from hagen_zuhause.countries import LANGUAGES
 from hagen_zuhause.widgets import LongSelect, LongSelectMultiple
 

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import ConsentScope, ReferralOutcome
 from cases.models import Case, Consent, Document, Referral
 from cases.services.referrals import valid_referral_consent
 from cooperation.models import Partner
+from hagen_zuhause.codes import ConsentScope, ReferralOutcome
 from hagen_zuhause.uploads import EXTENSIONS, check_upload
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -10,7 +10,6 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import codes
 from cases.imports.reading import CLIENT_COLUMNS, CLIENT_REQUIRED, name_columns_as_written, read_table_with_headers
 from cases.imports.results import BATCH_SIZE, FileProblem, ImportReport, Kind, Problem, _refused
 from cases.imports.values import (
@@ -24,6 +23,7 @@ from cases.imports.values import (
 )
 from cases.models import Case, Client, TargetGroupMembership
 from cases.services.clients import next_case_numbers, search_text_for
+from hagen_zuhause import codes
 
 
 @dataclass(frozen=True)

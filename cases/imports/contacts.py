@@ -11,11 +11,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import codes
 from cases.imports.reading import CONTACT_COLUMNS, CONTACT_REQUIRED, name_columns_as_written, read_table_with_headers
 from cases.imports.results import BATCH_SIZE, FieldProblem, FileProblem, ImportReport, Kind, Problem, _refused
 from cases.imports.values import _RowChecker, _sort_problems, parse_code, parse_date, parse_duration, parse_text
 from cases.models import Case, Client, Contact
+from hagen_zuhause import codes
 from hagen_zuhause.models import User
 from hagen_zuhause.roles import Role
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cases import codes
 from cases.imports.results import FieldProblem, Problem
+from hagen_zuhause import codes
 from hagen_zuhause.countries import NATIONALITY_CHOICES, UNKNOWN
 
 EARLIEST_DATE = date(1900, 1, 1)

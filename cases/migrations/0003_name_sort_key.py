@@ -1,4 +1,4 @@
-import cases.models
+import hagen_zuhause.functions
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,6 +24,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='client',
-            index=models.Index(models.F('organisation'), cases.models.NameKey('last_name'), cases.models.NameKey('first_name'), models.F('id'), name='client_org_sort_key'),
+            index=models.Index(models.F('organisation'), hagen_zuhause.functions.NameKey('last_name'), hagen_zuhause.functions.NameKey('first_name'), models.F('id'), name='client_org_sort_key'),
         ),
     ]

@@ -5,9 +5,9 @@ reached only through ``visible_to(user)``.
 One module per area, as in ``forms/`` and ``services/``: ``clients`` (clients, what belongs to them,
 their cases and the visibility rule), ``casework`` (stays, contacts, tasks, notices), ``referrals``
 (referrals and documents), ``appointments`` (appointments and calendar subscriptions), ``letters``
-(letter templates and the letters written from them), ``functions``
-(SQL functions for indexes and constraints). Import from ``cases.models``: migrations refer to
-``cases.models.DateRange``, ``NameKey`` and ``document_path``.
+(letter templates and the letters written from them). The SQL functions their indexes and constraints
+are built from are foundations (``hagen_zuhause.functions``). Import from ``cases.models``: migrations
+refer to ``cases.models.document_path``.
 """
 
 from cases.models.appointments import Appointment, AppointmentQuerySet, CalendarFeed
@@ -44,7 +44,6 @@ from cases.models.data_subject import (
     ProcessingRestriction,
     ProcessingRestrictionQuerySet,
 )
-from cases.models.functions import DateRange, NameKey, inclusive_range
 from cases.models.letters import Letter, LetterTemplate, LetterTemplateQuerySet
 from cases.models.referrals import Document, Referral, ReferralQuerySet, document_path
 
@@ -66,7 +65,6 @@ __all__ = [
     "ContactQuerySet",
     "Cover",
     "CoverQuerySet",
-    "DateRange",
     "Document",
     "DuplicateDecision",
     "ErasureRequest",
@@ -75,7 +73,6 @@ __all__ = [
     "Letter",
     "LetterTemplate",
     "LetterTemplateQuerySet",
-    "NameKey",
     "Notice",
     "ProcessingRestriction",
     "ProcessingRestrictionQuerySet",
@@ -87,7 +84,6 @@ __all__ = [
     "TaskQuerySet",
     "client_visibility",
     "document_path",
-    "inclusive_range",
     "latin_alias_of",
     "read_only_client",
 ]

@@ -10,9 +10,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import codes
 from cases.models.clients import Client, client_visibility
 from cases.models.cover import Cover
+from hagen_zuhause import codes
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
 

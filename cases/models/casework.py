@@ -11,10 +11,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import codes
 from cases.models.clients import Case, Client, ClientRelatedQuerySet, client_visibility
 from cases.models.cover import Cover
-from cases.models.functions import inclusive_range
+from hagen_zuhause import codes
+from hagen_zuhause.functions import inclusive_range
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
 

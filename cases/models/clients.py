@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import codes
 from cases.models.cover import Cover
-from cases.models.functions import NameKey, inclusive_range
+from hagen_zuhause import codes
 from hagen_zuhause.countries import NATIONALITY_CHOICES, UNKNOWN
+from hagen_zuhause.functions import NameKey, inclusive_range
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.names import has_cyrillic, latin_spelling
 from hagen_zuhause.scoping import ScopedQuerySet

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import codes
 from cases.models.clients import Case, Client, ClientRelatedQuerySet, Consent
+from hagen_zuhause import codes
 
 
 class ReferralQuerySet(ClientRelatedQuerySet):

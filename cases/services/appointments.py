@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import AppointmentStatus
 from cases.models import Appointment, CalendarFeed
 from cases.services.casework import lock_client
 from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.codes import AppointmentStatus
 from hagen_zuhause.locking import lock_for_edit
 from hagen_zuhause.models import token_hash
 

@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import OUTCOMES_BY_CASE_TYPE
 from cases.models import Case
 from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.codes import OUTCOMES_BY_CASE_TYPE
 from hagen_zuhause.locking import lock_for_edit
 
 

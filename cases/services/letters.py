@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import letter_texts
-from cases.codes import ConsentScope, DocumentKind
 from cases.letter_placeholders import empty_placeholders, fill
 from cases.models import Client, Document, Letter, LetterTemplate
 from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.codes import ConsentScope, DocumentKind
 from hagen_zuhause.locking import fingerprint, lock_for_edit
 from hagen_zuhause.uploads import store_upload
 

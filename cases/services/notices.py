@@ -10,10 +10,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases import deadlines
-from cases.codes import TaskKind
 from cases.models import Notice, Task
 from cases.services.casework import lock_client
 from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.codes import TaskKind
 from hagen_zuhause.locking import lock_for_edit
 
 

@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import ConsentScope, ReferralOutcome
 from cases.models import Consent, Referral
 from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.codes import ConsentScope, ReferralOutcome
 
 
 def valid_referral_consent(*, client, partner, on):

@@ -4,9 +4,9 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from cases.codes import AppointmentKind
 from cases.models import Appointment
 from cases.services.appointments import appointment_create
+from hagen_zuhause.codes import AppointmentKind
 
 
 def make_appointment(client, actor, *, day=None, start=time(10, 0), kind=AppointmentKind.OFFICE, worker=None, **fields):

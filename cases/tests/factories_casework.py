@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from cases.codes import CaseType, ContactType, NoticeKind
 from cases.models import AccommodationStay, Contact, Notice, Task
 from cases.services.cases import case_open
 from cases.services.casework import contact_create, stay_save, task_save
 from cases.services.notices import notice_save
+from hagen_zuhause.codes import CaseType, ContactType, NoticeKind
 
 
 def make_case(client, actor, case_type=CaseType.PREVENTION, **fields):

@@ -5,9 +5,9 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cases.codes import ConsentScope
 from cases.services.clients import consent_record
 from cooperation.models import Partner, PartnerKind
+from hagen_zuhause.codes import ConsentScope
 
 #: A minimal but complete one-page PDF.
 PDF_BYTES = (

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cases.codes import CaseType, Outcome
 from cases.forms.casework import CaseCloseForm, ContactQuickForm, NoticeForm, StayForm, TaskForm
 from cases.models import Notice, Task
 from cases.tests.factories import make_client
 from cases.tests.factories_casework import make_case
+from hagen_zuhause.codes import CaseType, Outcome
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
 

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import CaseType, ContactType, NoticeKind, Outcome, TargetGroup, TaskKind
 from cases.models import AccommodationStay, Case, Contact, Notice, Task
 from cases.services.cases import case_close
 from cases.services.casework import task_done
@@ -20,6 +19,7 @@ from cases.tests.factories import make_client
 from cases.tests.factories_casework import make_case, make_contact, make_notice, make_stay, make_task
 from cases.tests.factories_referrals import PDF_BYTES, make_partner, upload
 from cases.views.casework import TaskListView
+from hagen_zuhause.codes import CaseType, ContactType, NoticeKind, Outcome, TargetGroup, TaskKind
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role

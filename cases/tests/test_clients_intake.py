@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.codes import CaseType, ConsentScope, Gender, HousingSituation, Relationship, TargetGroup
 from cases.models import Case, Client, DuplicateDecision
 from cases.tests.factories import make_client
 from cooperation.models import Partner
+from hagen_zuhause.codes import CaseType, ConsentScope, Gender, HousingSituation, Relationship, TargetGroup
 from hagen_zuhause.models import AccessLog
 
 URL = reverse("cases:client_create")

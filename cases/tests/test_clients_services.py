@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.codes import CaseType, ConsentScope, Relationship, TargetGroup
 from cases.models import Case, Client, ClientAlias, ClientLink, DuplicateDecision, HouseholdMember
 from cases.services.clients import (
     ClientChangedError,
@@ -22,6 +21,7 @@ from cases.services.clients import (
 )
 from cases.tests.factories import make_client
 from cooperation.models import Partner
+from hagen_zuhause.codes import CaseType, ConsentScope, Relationship, TargetGroup
 
 
 def _intake(actor, **overrides):

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from pghistory.models import Events
 
-from cases.codes import ConsentScope, Relationship, TargetGroup
 from cases.models import Client, ClientAlias, ClientLink, Consent, HouseholdMember, TargetGroupMembership
 from cases.services.clients import (
     client_edit,
@@ -24,6 +23,7 @@ from cases.services.clients import (
 from cases.tests.factories import make_client
 from cases.views.clients import person_context
 from cooperation.models import Partner
+from hagen_zuhause.codes import ConsentScope, Relationship, TargetGroup
 from hagen_zuhause.models import AccessLog
 
 TODAY = timezone.localdate()

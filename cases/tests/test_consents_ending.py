@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import ConsentScope
 from cases.models import Consent
 from cases.services.clients import consent_record, consent_withdraw
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import ConsentScope
 from hagen_zuhause.models import AccessLog
 
 URL = reverse("cases:consent_ending_list")

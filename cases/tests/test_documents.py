@@ -11,11 +11,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.codes import DocumentKind
 from cases.models import Document
 from cases.services.documents import document_upload
 from cases.tests.factories import make_client
 from cases.tests.factories_referrals import PDF_BYTES, image_bytes, upload
+from hagen_zuhause.codes import DocumentKind
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.uploads import MAX_SIZE, clean_file_name, download_name
 

@@ -4,10 +4,10 @@ from datetime import date
 
 from django.urls import reverse
 
-from cases.codes import CaseType, TargetGroup
 from cases.services.cases import case_open
 from cases.services.clients import target_group_join
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import CaseType, TargetGroup
 from hagen_zuhause.models import AccessLog
 
 

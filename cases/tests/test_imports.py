@@ -13,10 +13,10 @@ from django.utils import timezone
 from pghistory.models import Events
 
 from cases import imports
-from cases.codes import CaseType, ContactType, Gender, TargetGroup
 from cases.imports import FieldProblem, parse_date
 from cases.models import Case, CaseNumberCounter, Client, Contact, TargetGroupMembership
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import CaseType, ContactType, Gender, TargetGroup
 
 DATA = Path(__file__).resolve().parent / "data"
 CLIENT_HEADER = "reference;first_name;last_name;birth_date;gender;nationality;target_groups;intake_date;case_type"

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from cases.codes import DocumentKind
 from cases.letter_placeholders import fill, needed_groups, unknown_placeholders
 from cases.models import Document, HouseholdMember, Letter, LetterTemplate
 from cases.services.letters import (
@@ -28,6 +27,7 @@ from cases.tests.factories import make_client
 from cases.tests.factories_appointments import make_appointment
 from cases.tests.factories_casework import make_notice
 from cases.tests.factories_referrals import make_partner
+from hagen_zuhause.codes import DocumentKind
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import AccessLog
 from housing.models import LandlordKind

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import CaseType, ConsentScope, ReferralOutcome
 from cases.models import Referral
 from cases.services.cases import case_open
 from cases.services.clients import consent_withdraw
@@ -20,6 +19,7 @@ from cases.services.referrals import referral_create, referral_set_outcome, vali
 from cases.tests.factories import make_client
 from cases.tests.factories_referrals import give_consent, make_partner
 from cooperation.models import PartnerKind
+from hagen_zuhause.codes import CaseType, ConsentScope, ReferralOutcome
 from hagen_zuhause.models import AccessLog
 
 TODAY = timezone.localdate()

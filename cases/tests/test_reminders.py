@@ -11,12 +11,12 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.codes import TaskKind
 from cases.models import Task
 from cases.services.casework import task_done
 from cases.services.reminders import send_reminders
 from cases.tests.factories import make_client
 from cases.tests.factories_casework import make_notice, make_task
+from hagen_zuhause.codes import TaskKind
 from hagen_zuhause.models import JobRun, User
 
 MONDAY = date(2027, 3, 15)  # a working day in NW

@@ -14,7 +14,6 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from cases.codes import CaseType, Outcome
 from cases.models import Client, ClientAlias, Contact, Document, HouseholdMember, Referral, Task
 from cases.services import retention
 from cases.services.cases import case_close
@@ -26,6 +25,7 @@ from cases.tests.factories_appointments import make_appointment
 from cases.tests.factories_casework import make_case, make_contact, make_notice, make_stay, make_task
 from cases.tests.factories_referrals import PDF_BYTES, give_consent, make_partner, upload
 from hagen_zuhause.audit import log_system_access
+from hagen_zuhause.codes import CaseType, Outcome
 from hagen_zuhause.database import owner_connection
 from hagen_zuhause.models import AccessLog, JobRun
 from reports.figures import compute_report

@@ -11,7 +11,6 @@ from django.urls import reverse
 from pghistory.models import Events
 
 from cases import demo
-from cases.codes import OUTCOMES_BY_CASE_TYPE, CaseType, TaskKind
 from cases.deadlines import schonfrist_end
 from cases.demo import writing
 from cases.models import (
@@ -26,6 +25,7 @@ from cases.models import (
     Task,
 )
 from cooperation.models import Partner
+from hagen_zuhause.codes import OUTCOMES_BY_CASE_TYPE, CaseType, TaskKind
 from hagen_zuhause.database import owner_connection
 from hagen_zuhause.models import Organisation, User
 from hagen_zuhause.names import name_key

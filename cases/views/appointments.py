@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cases.calendar_feed import build_feed
-from cases.codes import LEGAL_DEADLINE_KINDS
 from cases.forms.casework import AppointmentForm, assignable_users
 from cases.models import Appointment, CalendarFeed, Client, Task, read_only_client
 from cases.services import appointments as services
 from hagen_zuhause.audit import deputy_note, log_access, log_list_view
+from hagen_zuhause.codes import LEGAL_DEADLINE_KINDS
 from hagen_zuhause.editing import edit_page
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.redirects import next_url

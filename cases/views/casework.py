@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from cases import data_export, deadlines
-from cases.codes import ContactTopic
 from cases.forms.casework import (
     CaseCloseForm,
     CaseEditForm,
@@ -54,6 +53,7 @@ from cases.services import notices as notice_services
 from cases.views.clients import person_context
 from hagen_zuhause import history, submit_once
 from hagen_zuhause.audit import clients_in, log_access, log_list_view
+from hagen_zuhause.codes import ContactTopic
 from hagen_zuhause.editing import add_service_error, edit_page
 from hagen_zuhause.history_rows import describe_events
 from hagen_zuhause.models import AccessLog

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from cases import codes
 from cases.duplicates import duplicate_candidates, search_clients
 from cases.filters import ClientFilterSet
 from cases.forms.clients import (
@@ -41,12 +40,13 @@ from cases.forms.clients import (
     formset_rows,
     household_formset,
 )
-from cases.models import Case, Client, ClientLink, Consent, DuplicateDecision, NameKey, TargetGroupMembership, Task
+from cases.models import Case, Client, ClientLink, Consent, DuplicateDecision, TargetGroupMembership, Task
 from cases.services import clients as services
-from hagen_zuhause import submit_once
+from hagen_zuhause import codes, submit_once
 from hagen_zuhause.audit import clients_in, log_access, log_list_view, search_description
 from hagen_zuhause.countries import LANGUAGES
 from hagen_zuhause.editing import edit_page
+from hagen_zuhause.functions import NameKey
 from hagen_zuhause.models import AccessLog, User
 from hagen_zuhause.names import name_key
 from hagen_zuhause.pagination import LimitedCountMixin

@@ -2,7 +2,7 @@
 
 from django import template
 
-from cases.codes import TargetGroup
+from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.countries import LANGUAGES
 
 register = template.Library()

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import TaskKind
 from cases.models import Task
 from cases.tests.factories_referrals import PDF_BYTES, image_bytes, upload
 from cooperation import quota, services
@@ -22,6 +21,7 @@ from cooperation.tests.factories_coop import (
     make_partner,
     move_in,
 )
+from hagen_zuhause.codes import TaskKind
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create

@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import CaseType, ConsentScope, Outcome
 from cases.models import ClientLink, Task
 from cases.services.cases import case_close
 from cases.services.casework import task_done
@@ -23,6 +22,7 @@ from cases.services.referrals import referral_create
 from cases.tests.factories import make_client
 from cases.tests.factories_casework import make_case, make_task
 from cooperation.tests.factories_coop import make_partner
+from hagen_zuhause.codes import CaseType, ConsentScope, Outcome
 from hagen_zuhause.history import events_of_organisation
 from hagen_zuhause.history_rows import describe_events
 from hagen_zuhause.models import AccessLog

@@ -5,12 +5,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import CaseType, Outcome
 from cases.models import Client, Task
 from cases.services.cases import case_close
 from cases.tests.factories import make_client
 from cases.tests.factories_casework import make_case, make_contact, make_notice, make_task
 from hagen_zuhause.audit import log_system_access, system_context
+from hagen_zuhause.codes import CaseType, Outcome
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create

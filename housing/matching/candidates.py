@@ -8,8 +8,8 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from cases.codes import CaseType, YesNoUnknown
 from cases.models import Case, Client, HouseholdMember, TargetGroupMembership
+from hagen_zuhause.codes import CaseType, YesNoUnknown
 from housing import kdu
 from housing.matching.rules import Household, offer_kdu
 from housing.models import PAST_VIEWING, HousingSearch, Placement

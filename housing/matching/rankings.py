@@ -27,9 +27,9 @@ from django.db.models.functions import RowNumber
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from cases.codes import CaseType
 from cases.models import Client, HouseholdMember, TargetGroupMembership
-from cases.models.functions import NameKey
+from hagen_zuhause.codes import CaseType
+from hagen_zuhause.functions import NameKey
 from hagen_zuhause.pagination import page_number
 from housing import kdu
 from housing.matching.candidates import (

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.codes import TargetGroup, YesNoUnknown
 from cases.models import Client
+from hagen_zuhause.codes import TargetGroup, YesNoUnknown
 from housing import kdu
 from housing.kdu import KduResult
 from housing.models import HousingOffer, HousingSearch, OfferStatus

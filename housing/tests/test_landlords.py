@@ -4,9 +4,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.codes import CaseType
 from cases.services.cases import case_open
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import CaseType
 from hagen_zuhause.models import AccessLog
 from housing.models import CooperationStatus, Landlord, LandlordKind
 from housing.services import landlord_update, landlord_version, placement_propose

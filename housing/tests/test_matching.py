@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.codes import CaseType, Relationship, TargetGroup
 from cases.models import HouseholdMember
 from cases.services.cases import case_open
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import CaseType, Relationship, TargetGroup
 from hagen_zuhause.models import AccessLog
 from housing import kdu, matching
 from housing.matching import FAIL, OK, UNKNOWN, Household, assess, matches_for_offer, offers_for_client

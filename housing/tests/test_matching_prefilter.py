@@ -20,10 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import CaseType, Relationship, TargetGroup, YesNoUnknown
 from cases.models import Client, HouseholdMember
 from cases.services.cases import case_open
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import CaseType, Relationship, TargetGroup, YesNoUnknown
 from hagen_zuhause.names import german_sort_key
 from housing import kdu, matching
 from housing.demo import HAGEN_DISTRICTS

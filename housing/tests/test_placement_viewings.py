@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import AppointmentKind, AppointmentStatus
 from cases.models import Appointment
+from hagen_zuhause.codes import AppointmentKind, AppointmentStatus
 from housing.models import PlacementStep
 from housing.services import placement_advance, placement_decline, placement_plan_step
 from housing.tests.conftest import SKIPPED

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.codes import CaseType, Outcome, TaskKind
 from cases.models import Case, HouseholdMember, Task
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import CaseType, Outcome, TaskKind
 from hagen_zuhause.dates import add_months
 from hagen_zuhause.models import AccessLog
 from housing import kdu, services

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cases.codes import CaseType, Outcome
 from cases.models import Case
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import CaseType, Outcome
 from housing.admin_senior_flat import SeniorFlatAdmin, SeniorFlatPlaceInline
 from housing.demo_senior_flat import DEMO_FLAT_NAME, ensure_demo_senior_flat
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry

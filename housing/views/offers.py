@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from cases.models import Client
-from cases.models.functions import NameKey
 from hagen_zuhause.audit import clients_in, log_access, log_list_view
 from hagen_zuhause.editing import edit_page
+from hagen_zuhause.functions import NameKey
 from hagen_zuhause.models import AccessLog
 from housing import kdu, matching, services
 from housing.filters import LandlordFilterSet, OfferFilterSet

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.codes import AppointmentStatus, CaseType
 from cases.models import Case
 from cases.services.restriction import file_is_read_only
 from hagen_zuhause.audit import clients_in, log_access, log_list_view
+from hagen_zuhause.codes import AppointmentStatus, CaseType
 from hagen_zuhause.editing import add_service_error, edit_page
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.redirects import next_url

@@ -6,12 +6,12 @@ written in November 2026) and so finalisable. Q2 2026 is its previous quarter.
 
 from datetime import date
 
-from cases.codes import AccommodationKind, CaseType, ContactType, Gender, Outcome, ProviderType, TargetGroup
 from cases.models import AccommodationStay, Contact, HouseholdMember, Referral
 from cases.services.cases import case_close, case_open
 from cases.services.clients import target_group_join
 from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
+from hagen_zuhause.codes import AccommodationKind, CaseType, ContactType, Gender, Outcome, ProviderType, TargetGroup
 from housing.models import FollowUp, LandlordKind, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
 from housing.services import follow_up_answer, placement_advance, placement_propose
 from housing.tests.conftest import SKIPPED, make_landlord, make_offer

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.codes import AccommodationKind, ProviderType
 from cases.models import AccommodationStay, HouseholdMember
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import AccommodationKind, ProviderType
 from hagen_zuhause.models import AccessLog, Organisation
 from reports import federal
 

@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from cases.codes import CaseType, ContactType, Outcome, TargetGroup
 from cases.models import Client, Contact, HouseholdMember
 from cases.services.cases import case_close, case_open
 from cases.services.clients import target_group_join
 from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
+from hagen_zuhause.codes import CaseType, ContactType, Outcome, TargetGroup
 from housing.models import HousingOffer, Landlord, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
 from housing.services import placement_advance, placement_propose
 from housing.tests.conftest import SKIPPED

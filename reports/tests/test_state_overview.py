@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.codes import TargetGroup
 from cases.services.clients import target_group_join
 from cases.tests.factories import make_client
+from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.middleware import SessionActivityMiddleware
 from hagen_zuhause.models import AccessLog, Organisation
 from hagen_zuhause.roles import Role

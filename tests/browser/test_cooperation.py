@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.codes import TaskKind
 from cases.models import Task
 from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, PartnerKind
 from cooperation.tests.factories_coop import linked_landlord, make_partner, move_in
+from hagen_zuhause.codes import TaskKind
 from hagen_zuhause.models import User
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems
 

@@ -6,10 +6,10 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from cases.codes import CaseType, Relationship, TargetGroup
 from cases.models import HouseholdMember
 from cases.services.cases import case_open
 from cases.services.clients import client_create
+from hagen_zuhause.codes import CaseType, Relationship, TargetGroup
 from hagen_zuhause.models import User
 from housing.demo import ensure_demo_kdu_table
 from housing.models import HousingOffer

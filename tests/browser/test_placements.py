@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.codes import CaseType, TargetGroup
 from cases.models import Case, Client
 from cases.services.cases import case_open
 from cases.services.clients import client_create
+from hagen_zuhause.codes import CaseType, TargetGroup
 from hagen_zuhause.models import User
 from housing.demo import ensure_demo_kdu_table
 from housing.demo_senior_flat import ensure_demo_senior_flat

@@ -1,4 +1,4 @@
-"""SQL functions that the models' indexes and constraints are built from (also used by housing)."""
+"""SQL functions that indexes and constraints of every app are built from."""
 
 from django.contrib.postgres.fields import DateRangeField
 from django.db import models
