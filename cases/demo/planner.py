@@ -100,11 +100,21 @@ APPOINTMENT_PLACES = {
 }
 
 
-class Planner:
-    """Draws demo people; ``team`` holds the user ids of the social workers and the team lead."""
+#: A social worker's diary holds about four appointments a working day, however many clients the
+#: office has: at a large size, fewer of the open cases have an appointment around today.
+APPOINTMENTS_PER_WORKER_DAY = 4
 
-    def __init__(self, *, seed, today, team, partners):
+
+class Planner:
+    """Draws demo people; ``team`` holds the user ids of the social workers and the team lead;
+    ``clients`` is how many people this run draws (it sets how many of them have appointments)."""
+
+    def __init__(self, *, seed, today, team, partners, clients=0):
         self.seed, self.today, self.team, self.partners = seed, today, team, partners
+        # Appointments fall on about 21 working days (a week back, three ahead); three in five people
+        # have an open case, a person with an appointment has 4/3 of them on average.
+        capacity = len(team["social_workers"]) * APPOINTMENTS_PER_WORKER_DAY * 21
+        self.appointment_share = min(0.25, capacity / (max(clients, 1) * 0.6 * 4 / 3))
 
     def person(self, number, plant=None, original=None):
         """The demo person ``number``; ``plant`` makes it the original of a planted duplicate of
@@ -210,12 +220,13 @@ class Planner:
         return person
 
     def _appointments(self, person):
-        """A quarter of the open cases have an appointment or two around today (Monday to Friday).
+        """Some open cases have an appointment or two around today (Monday to Friday): a quarter of them
+        in a small office, fewer where the team's diaries would otherwise overflow.
 
         Drawn from a generator of their own, so that every other draw of a seed stays as it was.
         """
         rng = random.Random(f"{self.seed}:{person.number}:appointments")
-        if person.cases[-1].closed_on is not None or rng.random() >= 0.25:
+        if person.cases[-1].closed_on is not None or rng.random() >= self.appointment_share:
             return
         for _index in range(rng.choice([1, 1, 2])):
             day = self.today + timedelta(days=rng.randint(-7, 21))

@@ -73,7 +73,7 @@ def seed_clients(*, organisation, count, seed, today=None, progress=None, withou
         without_history = count >= WITHOUT_HISTORY_FROM
     team = demo_team_ensure(organisation)
     partners = demo_partners_ensure(organisation)
-    planner = Planner(seed=seed, today=today, team=team, partners=partners)
+    planner = Planner(seed=seed, today=today, team=team, partners=partners, clients=count)
     offset = Client.objects.filter(organisation=organisation).count()
     copies = _planned_duplicates(count)
     result = SeedResult()
