@@ -17,7 +17,7 @@ from hagen_zuhause.middleware import SessionActivityMiddleware
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
-from housing.demo import HAGEN_DISTRICTS
+from demo.municipalities import HAGEN_DISTRICTS
 from housing.services_districts import ensure_districts
 
 PASSWORD = "ein langes Testpasswort 2026"

@@ -342,16 +342,6 @@ def test_feed_answers_head_and_refuses_post(social_worker):
     assert WebClient().post(_feed_url(token)).status_code == 405
 
 
-def test_demo_data_fills_the_calendar(organisation, social_worker, team_lead):
-    from cases.demo.writing import seed_clients
-
-    result = seed_clients(organisation=organisation, count=60, seed=3)
-    appointments = Appointment.objects.all_of_organisation(organisation)
-    assert result.appointments == appointments.count() > 0
-    assert all(appointment.date.weekday() < 5 for appointment in appointments)
-    assert not appointments.filter(date__gte=timezone.localdate()).exclude(status=AppointmentStatus.PLANNED).exists()
-
-
 def test_the_clients_history_shows_the_appointment(client_of, social_worker, team_lead, client_record):
     appointment = make_appointment(client_record, social_worker, place="Büro 2.14")
     services.appointment_cancel(appointment=appointment, actor=social_worker)

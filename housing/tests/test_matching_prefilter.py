@@ -26,7 +26,7 @@ from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, Relationship, TargetGroup, YesNoUnknown
 from hagen_zuhause.names import german_sort_key
 from housing import kdu, matching
-from housing.demo import HAGEN_DISTRICTS
+from demo.municipalities import HAGEN_DISTRICTS
 from housing.matching.candidates import _households_with_open_provision, _open_provision_cases
 from housing.matching.rankings import _kdu_class, _verdict
 from housing.matching.rules import _OFFER_RULE_FIELDS, _fit_reasons, _notes, _suggestion
