@@ -16,14 +16,12 @@ from icalendar import Calendar
 from cases.models import Appointment, CalendarFeed
 from cases.services import appointments as services
 from cases.services.cover import cover_create
-from cases.tests.factories import make_client
-from cases.tests.factories_appointments import make_appointment
-from cases.tests.factories_casework import make_notice
 from cases.views.appointments import monday_of
 from hagen_zuhause.codes import AppointmentKind, AppointmentStatus
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.logs import JsonFormatter, request_line
 from hagen_zuhause.models import AccessLog, token_hash
+from tests.builders import make_appointment, make_client, make_notice
 
 pytestmark = pytest.mark.django_db
 

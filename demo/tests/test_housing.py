@@ -9,7 +9,7 @@ from demo.senior_flat import DEMO_FLAT_NAME, ensure_demo_senior_flat
 from housing import kdu
 from housing.models import KduTable, SeniorFlatResidency, WaitingListEntry
 from housing.occupancy import quarter_start, senior_flat_figures
-from housing.tests.factories_placements import make_senior
+from tests.builders import make_senior
 
 TODAY = timezone.localdate()
 

@@ -11,7 +11,7 @@ from demo.kdu import ensure_demo_kdu_table
 from housing import kdu
 from housing.matching import offer_kdu, offer_kdu_rows
 from housing.models import KduLimit, KduTable
-from housing.tests.conftest import make_kdu_table, make_offer
+from tests.builders import make_kdu_table, make_offer
 
 TODAY = date(2026, 11, 25)
 

@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cases.models import Case
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, Outcome
 from housing.admin_senior_flat import SeniorFlatAdmin, SeniorFlatPlaceInline
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
 from housing.occupancy import quarter_start, senior_flat_figures
 from housing.services_senior_flat import resident_move_in, resident_move_out, waiting_add, waiting_remove
-from housing.tests.factories_placements import make_flat, make_seeker, make_senior
+from tests.builders import make_client, make_flat, make_seeker, make_senior
 
 TODAY = timezone.localdate()
 PLACE_TAKEN = "Someone else lives in this place during this period."
