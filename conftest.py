@@ -13,11 +13,11 @@ from django.db import connections
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 
+from demo.municipalities import HAGEN_DISTRICTS
 from hagen_zuhause.middleware import SessionActivityMiddleware
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
-from housing.demo import HAGEN_DISTRICTS
 from housing.services_districts import ensure_districts
 
 PASSWORD = "ein langes Testpasswort 2026"

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "housing",
     "cooperation",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,14 +7,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_contact, make_task
 from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.models import AccessLog
 from housing.services_senior_flat import resident_move_in, waiting_add
-from housing.tests.conftest import make_kdu_table, make_offer
-from housing.tests.factories_placements import make_flat, make_placement, make_seeker, make_senior
 from reports.tests.factories import contact
+from tests.builders import (
+    make_client,
+    make_contact,
+    make_flat,
+    make_kdu_table,
+    make_offer,
+    make_placement,
+    make_seeker,
+    make_senior,
+    make_task,
+)
 
 SEARCH = "Ivanov Georgi"  # 13 characters
 

@@ -1,6 +1,6 @@
 import pytest
 
-from cases.tests.factories import make_client
+from tests.builders import make_client
 
 
 @pytest.fixture

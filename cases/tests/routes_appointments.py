@@ -5,8 +5,7 @@ answers without a session: its secret address is the key, whoever fetches it (an
 """
 
 from cases.services.appointments import calendar_feed_renew
-from cases.tests.factories import make_client
-from cases.tests.factories_appointments import make_appointment
+from tests.builders import make_appointment, make_client
 from tests.routes import Route, everyone
 
 OBJECT_GET = {"social_worker": 200, "team_lead": 200, "admin_staff": 403, "outsider": 404}

@@ -12,9 +12,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from cases.services.cases import case_close
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_contact, make_notice, make_stay, make_task
 from hagen_zuhause.codes import CaseType, Outcome
+from tests.builders import make_case, make_client, make_contact, make_notice, make_stay, make_task
 from tests.routes import Route
 
 OBJECT_GET = {"social_worker": 200, "team_lead": 200, "admin_staff": 403, "outsider": 404}

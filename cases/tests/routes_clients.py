@@ -7,8 +7,8 @@ worker sees it too. The outsider (team lead of another organisation) gets 404 on
 from datetime import date
 
 from cases.services.clients import client_link, consent_record
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import ConsentScope
+from tests.builders import make_client
 from tests.routes import Route
 
 WORKERS = {"social_worker": 200, "team_lead": 200, "admin_staff": 403}

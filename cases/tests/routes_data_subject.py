@@ -5,8 +5,7 @@ team lead (nobody decides their own); the withdraw route's by the matrix's team 
 """
 
 from cases.services.restriction import processing_restrict
-from cases.tests.factories import make_client
-from cases.tests.factories_erasure import make_erasure_request, make_second_team_lead
+from tests.builders import make_client, make_erasure_request, make_second_team_lead
 from tests.routes import Route
 
 LEAD_ONLY = {"social_worker": 403, "team_lead": 200, "admin_staff": 403}

@@ -1,4 +1,4 @@
-from cases.tests.factories import make_client
+from tests.builders import make_client
 from tests.routes import Route
 
 

@@ -2,7 +2,7 @@
 
 from cases.models import LetterTemplate
 from cases.services.letters import letter_templates_install
-from cases.tests.factories import make_client
+from tests.builders import make_client
 from tests.routes import Route
 
 #: Case workers may; Verwaltung holds no case permissions; another organisation's records do not exist.

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from cases.services.documents import document_upload
 from cases.services.referrals import referral_create
-from cases.tests.factories import make_client
-from cases.tests.factories_referrals import PDF_BYTES, make_partner, upload
+from tests.builders import PDF_BYTES, make_client, make_partner, upload
 from tests.routes import Route
 
 #: Case workers may; Verwaltung holds no case permissions; another organisation's records do not exist.

@@ -16,14 +16,12 @@ from icalendar import Calendar
 from cases.models import Appointment, CalendarFeed
 from cases.services import appointments as services
 from cases.services.cover import cover_create
-from cases.tests.factories import make_client
-from cases.tests.factories_appointments import make_appointment
-from cases.tests.factories_casework import make_notice
 from cases.views.appointments import monday_of
 from hagen_zuhause.codes import AppointmentKind, AppointmentStatus
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.logs import JsonFormatter, request_line
 from hagen_zuhause.models import AccessLog, token_hash
+from tests.builders import make_appointment, make_client, make_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -340,16 +338,6 @@ def test_feed_answers_head_and_refuses_post(social_worker):
     token = services.calendar_feed_renew(user=social_worker)
     assert WebClient().head(_feed_url(token)).status_code == 200
     assert WebClient().post(_feed_url(token)).status_code == 405
-
-
-def test_demo_data_fills_the_calendar(organisation, social_worker, team_lead):
-    from cases.demo.writing import seed_clients
-
-    result = seed_clients(organisation=organisation, count=60, seed=3)
-    appointments = Appointment.objects.all_of_organisation(organisation)
-    assert result.appointments == appointments.count() > 0
-    assert all(appointment.date.weekday() < 5 for appointment in appointments)
-    assert not appointments.filter(date__gte=timezone.localdate()).exclude(status=AppointmentStatus.PLANNED).exists()
 
 
 def test_the_clients_history_shows_the_appointment(client_of, social_worker, team_lead, client_record):

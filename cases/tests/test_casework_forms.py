@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from cases.forms.casework import CaseCloseForm, ContactQuickForm, NoticeForm, StayForm, TaskForm
 from cases.models import Notice, Task
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case
 from hagen_zuhause.codes import CaseType, Outcome
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from tests.builders import make_case, make_client
 
 
 def test_closing_offers_only_the_outcomes_of_the_kind_of_case(social_worker):

@@ -8,12 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cases.models import AccommodationStay, Case, Contact, Task
 from cases.services.cases import case_close, case_update
 from cases.services.casework import contact_update, stay_save, task_done, task_save
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_contact, make_stay, make_task
 from hagen_zuhause.codes import CaseType, ContactType, Outcome
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from tests.builders import make_case, make_client, make_contact, make_stay, make_task
 
 
 @pytest.fixture

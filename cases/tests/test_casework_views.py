@@ -15,15 +15,23 @@ from cases.services.casework import task_done
 from cases.services.clients import client_update, target_group_join
 from cases.services.documents import document_upload
 from cases.services.referrals import referral_create
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_contact, make_notice, make_stay, make_task
-from cases.tests.factories_referrals import PDF_BYTES, make_partner, upload
 from cases.views.casework import TaskListView
 from hagen_zuhause.codes import CaseType, ContactType, NoticeKind, Outcome, TargetGroup, TaskKind
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from tests.builders import (
+    PDF_BYTES,
+    make_case,
+    make_client,
+    make_contact,
+    make_notice,
+    make_partner,
+    make_stay,
+    make_task,
+    upload,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -833,8 +841,6 @@ def test_the_form_pages_ask_for_what_their_record_needs(client_of, social_worker
 
 def test_client_page_links_to_suitable_flats(client_of, social_worker):
     from django.urls import reverse
-
-    from cases.tests.factories import make_client
 
     client = make_client(social_worker)
     page = client_of(social_worker).get(reverse("cases:client_detail", args=[client.pk])).content.decode()

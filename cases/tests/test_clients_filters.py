@@ -9,10 +9,10 @@ from cases.filters import ClientFilterSet
 from cases.models import Client, Task
 from cases.services.cases import case_close, case_open
 from cases.services.clients import target_group_join
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, HousingSituation, Outcome, TargetGroup
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from tests.builders import make_client
 
 TODAY = timezone.localdate()
 

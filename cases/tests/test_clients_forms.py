@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from cases.forms.clients import ClientForm, ClientIntakeForm, ClientLinkForm, ConsentForm, ConsentWithdrawForm
-from cases.tests.factories import make_client
 from cooperation.models import Partner
+from tests.builders import make_client
 
 TOMORROW = timezone.localdate() + timedelta(days=1)
 

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case, Client, DuplicateDecision
-from cases.tests.factories import make_client
 from cooperation.models import Partner
 from hagen_zuhause.codes import CaseType, ConsentScope, Gender, HousingSituation, Relationship, TargetGroup
 from hagen_zuhause.models import AccessLog
+from tests.builders import make_client
 
 URL = reverse("cases:client_create")
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from cases.models import Task
 from cases.services.cases import case_open
 from cases.services.clients import client_create
-from cases.tests.factories import make_client
 from cases.views.clients import ClientListView
 from hagen_zuhause.codes import CaseType, TargetGroup
+from tests.builders import make_client
 
 URL = reverse("cases:client_list")
 

@@ -19,9 +19,9 @@ from cases.services.clients import (
     target_group_join,
     target_group_leave,
 )
-from cases.tests.factories import make_client
 from cooperation.models import Partner
 from hagen_zuhause.codes import CaseType, ConsentScope, Relationship, TargetGroup
+from tests.builders import make_client
 
 
 def _intake(actor, **overrides):

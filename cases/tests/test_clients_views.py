@@ -20,11 +20,11 @@ from cases.services.clients import (
     consent_withdraw,
     target_group_join,
 )
-from cases.tests.factories import make_client
 from cases.views.clients import person_context
 from cooperation.models import Partner
 from hagen_zuhause.codes import ConsentScope, Relationship, TargetGroup
 from hagen_zuhause.models import AccessLog
+from tests.builders import make_client
 
 TODAY = timezone.localdate()
 

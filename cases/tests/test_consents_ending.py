@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from cases.models import Consent
 from cases.services.clients import consent_record, consent_withdraw
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import ConsentScope
 from hagen_zuhause.models import AccessLog
+from tests.builders import make_client
 
 URL = reverse("cases:consent_ending_list")
 

@@ -10,8 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from cases.models import AccommodationStay, Case, Client, Contact
 from cases.services.cases import case_close, case_open, case_reopen
 from cases.services.clients import next_case_numbers, target_group_join
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, Outcome, TargetGroup
+from tests.builders import make_client
 
 
 def test_case_numbers_count_up_per_organisation_and_year(social_worker, outsider):

@@ -12,13 +12,11 @@ from django.utils import timezone
 
 from cases.models import Client, Cover, Task
 from cases.services.cover import cover_create, cover_end
-from cases.tests.factories import make_client
-from cases.tests.factories_appointments import make_appointment
-from cases.tests.factories_casework import make_task
 from conftest import PASSWORD
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from tests.builders import make_appointment, make_client, make_task
 
 TODAY = timezone.localdate
 

@@ -11,11 +11,9 @@ from django.urls import reverse
 
 from cases.models import ClientAlias, HouseholdMember
 from cases.services.referrals import referral_create
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_contact, make_task
-from cases.tests.factories_referrals import give_consent, make_partner
 from hagen_zuhause.models import AccessLog
 from housing.models import HousingSearch
+from tests.builders import give_consent, make_case, make_client, make_contact, make_partner, make_task
 
 
 @pytest.fixture

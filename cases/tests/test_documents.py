@@ -13,11 +13,10 @@ from django.urls import reverse
 
 from cases.models import Document
 from cases.services.documents import document_upload
-from cases.tests.factories import make_client
-from cases.tests.factories_referrals import PDF_BYTES, image_bytes, upload
 from hagen_zuhause.codes import DocumentKind
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.uploads import MAX_SIZE, clean_file_name, download_name
+from tests.builders import PDF_BYTES, image_bytes, make_client, upload
 
 WRONG_TYPE = "Die Datei ist kein PDF-, JPEG- oder PNG-Dokument."
 TOO_LARGE = "Die Datei ist größer als 10 MB."

@@ -9,8 +9,8 @@ from django.db import connection, transaction
 from cases.duplicates import duplicate_candidates, normalise_case_number, search_clients
 from cases.models import Client, ClientAlias
 from cases.services.clients import client_refresh_search_text
-from cases.tests.factories import make_client
 from hagen_zuhause.database import owner_connection
+from tests.builders import make_client
 
 FIRST_NAMES = [
     "Anna", "Maria", "Elena", "Ioana", "Petra", "Sabine", "Fatma", "Emine", "Zeynep", "Monika", "Ursula", "Heike",

@@ -14,9 +14,6 @@ from django.urls import reverse
 from cases.models import Client, ClientAlias, Contact, Document, ErasureRequest
 from cases.services.erasure import erasure_confirm, erasure_refuse, erasure_request, erasure_withdraw
 from cases.services.retention import ANONYMISED, HISTORY_FUNCTION
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case
-from cases.tests.factories_erasure import REASON, make_erasure_request, make_second_team_lead
 from cases.tests.test_retention import (  # the richly filled client and the search of every column
     BIRTH_DATE,
     BIRTH_DATE_TEXTS,
@@ -27,6 +24,7 @@ from cases.tests.test_retention import (  # the richly filled client and the sea
     recent_client,  # noqa: F401 (a fixture)
 )
 from hagen_zuhause.models import AccessLog
+from tests.builders import REASON, make_case, make_client, make_erasure_request, make_second_team_lead
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from cases.services.cases import case_open
 from cases.services.clients import target_group_join
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, TargetGroup
 from hagen_zuhause.models import AccessLog
+from tests.builders import make_client
 
 
 def _read(response):

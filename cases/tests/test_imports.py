@@ -15,8 +15,8 @@ from pghistory.models import Events
 from cases import imports
 from cases.imports import FieldProblem, parse_date
 from cases.models import Case, CaseNumberCounter, Client, Contact, TargetGroupMembership
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, ContactType, Gender, TargetGroup
+from tests.builders import make_client
 
 DATA = Path(__file__).resolve().parent / "data"
 CLIENT_HEADER = "reference;first_name;last_name;birth_date;gender;nationality;target_groups;intake_date;case_type"

@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from cases.models import Client, ClientAlias
 from cases.services.clients import client_refresh_search_text
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_task
 from hagen_zuhause.names import has_cyrillic, latin_spelling
+from tests.builders import make_client, make_task
 
 CLIENTS = reverse("cases:client_list")
 TASKS = reverse("cases:task_list")

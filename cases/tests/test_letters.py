@@ -23,15 +23,12 @@ from cases.services.letters import (
     letter_templates_install,
     suggested_language,
 )
-from cases.tests.factories import make_client
-from cases.tests.factories_appointments import make_appointment
-from cases.tests.factories_casework import make_notice
-from cases.tests.factories_referrals import make_partner
 from hagen_zuhause.codes import DocumentKind
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import AccessLog
 from housing.models import LandlordKind
 from housing.services import landlord_create, offer_create
+from tests.builders import make_appointment, make_client, make_notice, make_partner
 
 DRAFT_MARK = "Vorlage – vor Verwendung von der Stadt zu prüfen"
 

@@ -12,13 +12,12 @@ from cases import deadlines
 from cases.models import Notice, Task
 from cases.services.casework import task_done
 from cases.services.notices import notice_save, schonfrist_blocker
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_notice
 from hagen_zuhause.codes import NoticeKind, TaskKind
 from hagen_zuhause.dates import add_months
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from tests.builders import make_client, make_notice
 
 # --- Date arithmetic ------------------------------------------------------------------------
 

@@ -16,11 +16,10 @@ from cases.models import Referral
 from cases.services.cases import case_open
 from cases.services.clients import consent_withdraw
 from cases.services.referrals import referral_create, referral_set_outcome, valid_referral_consent
-from cases.tests.factories import make_client
-from cases.tests.factories_referrals import give_consent, make_partner
 from cooperation.models import PartnerKind
 from hagen_zuhause.codes import CaseType, ConsentScope, ReferralOutcome
 from hagen_zuhause.models import AccessLog
+from tests.builders import give_consent, make_client, make_partner
 
 TODAY = timezone.localdate()
 REASON = "Akute Eigengefährdung, Klientin nicht ansprechbar; SpDi zur Krisenintervention informiert."

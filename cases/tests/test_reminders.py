@@ -14,10 +14,9 @@ from django.urls import reverse
 from cases.models import Task
 from cases.services.casework import task_done
 from cases.services.reminders import send_reminders
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_notice, make_task
 from hagen_zuhause.codes import TaskKind
 from hagen_zuhause.models import JobRun, User
+from tests.builders import make_client, make_notice, make_task
 
 MONDAY = date(2027, 3, 15)  # a working day in NW
 

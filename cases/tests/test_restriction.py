@@ -17,10 +17,18 @@ from cases.services.casework import task_done
 from cases.services.erasure import erasure_request
 from cases.services.restriction import processing_restrict, processing_restriction_lift
 from cases.services.retention import anonymise_clients_now, due_clients
-from cases.tests.factories import make_client
-from cases.tests.factories_appointments import make_appointment
-from cases.tests.factories_casework import make_case, make_contact, make_task
-from cases.tests.factories_erasure import REASON
+from tests.builders import (
+    REASON,
+    make_appointment,
+    make_case,
+    make_client,
+    make_contact,
+    make_flat,
+    make_offer,
+    make_placement,
+    make_seeker,
+    make_task,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,8 +140,6 @@ def test_the_pages_restrict_and_lift_with_reasons(person, team_lead, client_of):
 def test_the_housing_services_refuse_a_restricted_client_too(social_worker, team_lead):
     from housing import services as housing_services
     from housing.services_senior_flat import waiting_add
-    from housing.tests.conftest import make_offer
-    from housing.tests.factories_placements import make_flat, make_placement, make_seeker
 
     seeker = make_seeker(social_worker, last_name="Wohnungssuche")
     placement = make_placement(social_worker, client=seeker)

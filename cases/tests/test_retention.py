@@ -20,10 +20,6 @@ from cases.services.cases import case_close
 from cases.services.documents import document_upload
 from cases.services.referrals import referral_create
 from cases.services.retention import ANONYMISED, apply_retention, due_clients
-from cases.tests.factories import make_client
-from cases.tests.factories_appointments import make_appointment
-from cases.tests.factories_casework import make_case, make_contact, make_notice, make_stay, make_task
-from cases.tests.factories_referrals import PDF_BYTES, give_consent, make_partner, upload
 from hagen_zuhause.audit import log_system_access
 from hagen_zuhause.codes import CaseType, Outcome
 from hagen_zuhause.database import owner_connection
@@ -32,6 +28,19 @@ from reports.figures import compute_report
 from reports.models import ReportSnapshot
 from reports.periods import Period
 from reports.snapshots import finalise
+from tests.builders import (
+    PDF_BYTES,
+    give_consent,
+    make_appointment,
+    make_case,
+    make_client,
+    make_contact,
+    make_notice,
+    make_partner,
+    make_stay,
+    make_task,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

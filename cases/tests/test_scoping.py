@@ -13,10 +13,10 @@ from django.contrib.auth.models import AnonymousUser, Permission
 
 from cases.models import AccommodationStay, Case, Client, Contact, Notice, Task
 from cases.services.clients import client_create
-from cases.tests.factories_casework import make_case, make_contact, make_notice, make_stay, make_task
 from hagen_zuhause.models import User
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from tests.builders import make_case, make_contact, make_notice, make_stay, make_task
 
 
 def client_visible(user, client):

@@ -4,13 +4,11 @@ offers, and move-ins with a partner's landlord (for the flat quota)."""
 import itertools
 from datetime import date
 
-from cases.tests.factories import make_client
-from cases.tests.factories_referrals import PDF_BYTES, upload
 from cooperation import services
 from cooperation.models import AgreementStatus, PartnerKind
 from housing.models import PlacementStep
 from housing.services import placement_advance, placement_propose
-from housing.tests.conftest import SKIPPED, make_landlord, make_offer
+from tests.builders import PDF_BYTES, SKIPPED, make_client, make_landlord, make_offer, upload
 
 _numbers = itertools.count(1)
 

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from cases.tests.factories_referrals import make_partner
 from cooperation.models import Partner, PartnerKind
+from tests.builders import make_partner
 
 CHANGELIST = "admin:cooperation_partner_changelist"
 

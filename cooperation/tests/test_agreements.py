@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Task
-from cases.tests.factories_referrals import PDF_BYTES, image_bytes, upload
 from cooperation import quota, services
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus
 from cooperation.tests.factories_coop import (
@@ -26,7 +25,7 @@ from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
 from housing.models import PlacementStep
-from housing.tests.conftest import make_landlord
+from tests.builders import PDF_BYTES, image_bytes, make_landlord, upload
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year

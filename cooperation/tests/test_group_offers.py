@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.tests.factories import make_client
 from cooperation import services
 from cooperation.models import GroupOffer
 from cooperation.tests.factories_coop import make_group_offer, make_partner
+from tests.builders import make_client
 
 TODAY = timezone.localdate()
 LIST = reverse("cooperation:group_offer_list")

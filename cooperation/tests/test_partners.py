@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.services.referrals import referral_create
-from cases.tests.factories import make_client
 from cooperation import services
 from cooperation.models import AgreementStatus, Partner, PartnerKind
 from cooperation.tests.factories_coop import make_agreement, make_partner
-from housing.tests.conftest import make_landlord
+from tests.builders import make_client, make_landlord
 
 LIST = reverse("cooperation:partner_list")
 REASON = "Eilfall: Klient ohne Unterkunft, Einwilligung wird nachgeholt."

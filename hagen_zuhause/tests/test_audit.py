@@ -4,9 +4,9 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from pghistory.models import Events
 
-from cases.tests.factories import make_client
 from hagen_zuhause.audit import log_access, log_system_access
 from hagen_zuhause.models import AccessLog, User
+from tests.builders import make_client
 
 
 @pytest.fixture

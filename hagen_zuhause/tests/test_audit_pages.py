@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from cases.imports import import_clients
 from cases.services.clients import client_update
-from cases.tests.factories import make_client
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.audit_exports import CHUNK
 from hagen_zuhause.models import AccessLog
+from tests.builders import make_client, make_contact
 
 FORMULA_NAMES = ['=HYPERLINK("http://x.example","y")', "@SUM(1+1)", "+cmd|' /C calc'!A0", "-2+3"]
 
@@ -181,8 +181,6 @@ def test_a_bad_filter_is_refused_with_a_german_message(client_of, team_lead):
 
 
 def test_history_filters_by_client_case_number_with_the_records_about_the_client(client_of, team_lead, social_worker):
-    from cases.tests.factories_casework import make_contact
-
     with _as(social_worker):
         person = make_client(social_worker, first_name="Georgi", last_name="Ivanov")
         make_contact(person, social_worker, note="Beratung Ivanov")

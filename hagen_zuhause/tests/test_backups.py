@@ -17,13 +17,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from cases.services.documents import document_upload
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_contact
-from cases.tests.factories_referrals import PDF_BYTES, image_bytes, upload
 from hagen_zuhause import backups
 from hagen_zuhause.database import owner_role_settings
 from hagen_zuhause.models import JobRun
 from hagen_zuhause.tests.servers import app_environment, connect, manage
+from tests.builders import PDF_BYTES, image_bytes, make_case, make_client, make_contact, upload
 
 
 @pytest.fixture

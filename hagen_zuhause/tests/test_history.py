@@ -16,13 +16,12 @@ from pghistory.models import Events
 
 from cases.models import Contact, Task
 from cases.services.clients import client_update
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_contact, make_task
 from hagen_zuhause import history
 from hagen_zuhause.audit import system_context
 from hagen_zuhause.database import owner_connection
 from hagen_zuhause.history_rows import describe_events
 from hagen_zuhause.views import AuditHistoryView
+from tests.builders import make_case, make_client, make_contact, make_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

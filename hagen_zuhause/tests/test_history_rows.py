@@ -19,13 +19,12 @@ from cases.services.cases import case_close
 from cases.services.casework import task_done
 from cases.services.clients import client_link, client_update, consent_record
 from cases.services.referrals import referral_create
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_task
 from cooperation.tests.factories_coop import make_partner
 from hagen_zuhause.codes import CaseType, ConsentScope, Outcome
 from hagen_zuhause.history import events_of_organisation
 from hagen_zuhause.history_rows import describe_events
 from hagen_zuhause.models import AccessLog
+from tests.builders import make_case, make_client, make_task
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -7,9 +7,9 @@ import logging
 import pytest
 from django.test import Client
 
-from cases.tests.factories import make_client
 from hagen_zuhause.logs import JsonFormatter
 from hagen_zuhause.tests.servers import app_environment, fetch, gunicorn
+from tests.builders import make_client
 
 NAME_SEARCH = "/clients/?q=Georgi+Ivanov"
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from cases.duplicates import duplicate_candidates
 from cases.models import Client
-from cases.tests.factories import make_client
 from hagen_zuhause.names import name_key
+from tests.builders import make_client
 
 # (language, first name, last name, the plain-ASCII spelling a worker types)
 NAMES = [

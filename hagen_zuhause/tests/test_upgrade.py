@@ -7,11 +7,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from cases.models import Client, Contact
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_contact
 from hagen_zuhause.database import owner_connection, secure_database
 from hagen_zuhause.functions import NameKey
 from hagen_zuhause.models import JobRun
+from tests.builders import make_case, make_client, make_contact
 
 #: An earlier version: case work before the name sort key and the contact indexes, no job runs yet.
 EARLIER = [("cases", "0002_clients_and_case_work"), ("hagen_zuhause", "0004_history_context_statistics")]

@@ -7,13 +7,12 @@ from django.utils import timezone
 
 from cases.models import Client, Task
 from cases.services.cases import case_close
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_contact, make_notice, make_task
 from hagen_zuhause.audit import log_system_access, system_context
 from hagen_zuhause.codes import CaseType, Outcome
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from tests.builders import make_case, make_client, make_contact, make_notice, make_task
 
 
 def test_navigation_shows_each_role_what_it_may_use(client_of, social_worker, team_lead, admin_staff):

@@ -5,8 +5,7 @@ the housing search answer 403. Social workers and the team lead read landlords (
 and work with offers. Objects of another organisation answer 404.
 """
 
-from cases.tests.factories import make_client
-from housing.tests.conftest import make_landlord, make_offer
+from tests.builders import make_client, make_landlord, make_offer
 from tests.routes import Route, every_municipal_role
 
 

@@ -10,8 +10,7 @@ from datetime import date
 from django.utils import timezone
 
 from housing.services_senior_flat import resident_move_in, waiting_add
-from housing.tests.conftest import make_offer
-from housing.tests.factories_placements import make_flat, make_placement, make_seeker, make_senior
+from tests.builders import make_flat, make_offer, make_placement, make_seeker, make_senior
 from tests.routes import Route
 
 WORKERS = {"social_worker": 200, "team_lead": 200, "admin_staff": 403}

@@ -19,8 +19,7 @@ from django.urls import reverse
 
 from housing.models import DeclineReason, OfferStatus, Placement, PlacementStep, PlacementStepRecord
 from housing.services import placement_advance
-from housing.tests.conftest import make_offer
-from housing.tests.factories_placements import make_placement, make_seeker
+from tests.builders import make_offer, make_placement, make_seeker
 
 SIGNED_MESSAGE = (
     "Der Mietvertrag ist eingetragen; die Wohnung ist vermietet und andere Vorschläge dafür sind geschlossen."

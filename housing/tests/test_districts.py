@@ -5,14 +5,13 @@ from django.apps import apps
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from cases.tests.factories import make_client
 from conftest import PASSWORD
 from hagen_zuhause.database import owner_connection
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
 from housing.models import District, HousingOffer, HousingSearch
 from housing.services import housing_search_save
-from housing.tests.conftest import make_landlord, make_offer
+from tests.builders import make_client, make_landlord, make_offer
 
 URL = reverse("housing:districts")
 

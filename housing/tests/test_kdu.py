@@ -1,4 +1,4 @@
-"""The KdU check on offers, the KdU overview page, the demo table and the admin where Verwaltung keeps them."""
+"""The KdU check on offers, the KdU overview page and the admin where Verwaltung keeps the tables."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.kdu import ensure_demo_kdu_table
 from housing import kdu
-from housing.demo import DEMO_KDU_SOURCE, ensure_demo_kdu_table
 from housing.matching import offer_kdu, offer_kdu_rows
 from housing.models import KduLimit, KduTable
-from housing.tests.conftest import make_kdu_table, make_offer
+from tests.builders import make_kdu_table, make_offer
 
 TODAY = date(2026, 11, 25)
 
@@ -114,23 +114,6 @@ def test_the_offer_page_marks_demo_values_and_a_missing_table(client_of, social_
     page = client_of(social_worker).get(flat.get_absolute_url()).content.decode()
     assert "Demowerte" in page
     assert "nicht die gültigen Richtwerte der Kommune" in page
-
-
-def test_the_demo_table_is_created_once_and_marked(organisation):
-    table = ensure_demo_kdu_table(organisation)
-
-    assert table.is_demo
-    assert table.source == DEMO_KDU_SOURCE == "Demowerte – bitte durch die gültigen Werte der Kommune ersetzen"
-    assert {limit.household_size: limit.max_gross_cold_rent for limit in table.limits.all()} == {
-        1: Decimal("420.00"),
-        2: Decimal("510.00"),
-        3: Decimal("610.00"),
-        4: Decimal("700.00"),
-        5: Decimal("790.00"),
-    }
-    assert kdu.limit_for(table, 7) == Decimal("960.00")
-    assert ensure_demo_kdu_table(organisation) is None
-    assert KduTable.objects.count() == 1
 
 
 def test_the_overview_shows_the_valid_table_and_the_others(client_of, social_worker, organisation, other_organisation):

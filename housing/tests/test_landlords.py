@@ -5,12 +5,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.services.cases import case_open
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType
 from hagen_zuhause.models import AccessLog
 from housing.models import CooperationStatus, Landlord, LandlordKind
 from housing.services import landlord_update, landlord_version, placement_propose
-from housing.tests.conftest import make_landlord, make_offer
+from tests.builders import make_client, make_landlord, make_offer
 
 
 def _data(**overrides):

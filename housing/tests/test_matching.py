@@ -10,14 +10,13 @@ from django.urls import reverse
 
 from cases.models import HouseholdMember
 from cases.services.cases import case_open
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, Relationship, TargetGroup
 from hagen_zuhause.models import AccessLog
 from housing import kdu, matching
 from housing.matching import FAIL, OK, UNKNOWN, Household, assess, matches_for_offer, offers_for_client
 from housing.models import District, HousingOffer, HousingSearch, OfferStatus
 from housing.services import housing_search_save, placement_propose
-from housing.tests.conftest import make_offer
+from tests.builders import make_client, make_offer
 
 TODAY = date(2026, 11, 25)
 

@@ -22,17 +22,16 @@ from django.utils import timezone
 
 from cases.models import Client, HouseholdMember
 from cases.services.cases import case_open
-from cases.tests.factories import make_client
+from demo.municipalities import HAGEN_DISTRICTS
 from hagen_zuhause.codes import CaseType, Relationship, TargetGroup, YesNoUnknown
 from hagen_zuhause.names import german_sort_key
 from housing import kdu, matching
-from housing.demo import HAGEN_DISTRICTS
 from housing.matching.candidates import _households_with_open_provision, _open_provision_cases
 from housing.matching.rankings import _kdu_class, _verdict
 from housing.matching.rules import _OFFER_RULE_FIELDS, _fit_reasons, _notes, _suggestion
 from housing.models import HousingOffer, HousingSearch, KduTable, OfferStatus
 from housing.services import housing_search_save, placement_propose
-from housing.tests.conftest import make_landlord, make_offer
+from tests.builders import make_client, make_landlord, make_offer
 
 TODAY = date(2026, 11, 25)
 YES_NO_UNKNOWN = [YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN]

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.services.cases import case_open
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType
 from housing.models import DeclineReason, HousingOffer, LandlordKind, OfferStatus, Placement, PlacementStep
 from housing.services import offer_update, placement_advance, placement_propose
-from housing.tests.conftest import SKIPPED, make_landlord, make_offer
+from tests.builders import SKIPPED, make_client, make_landlord, make_offer
 
 
 def _form_data(landlord, user, **overrides):

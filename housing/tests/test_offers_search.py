@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cases.tests.factories import make_client
 from hagen_zuhause.models import AccessLog
 from housing.models import HousingSearch
 from housing.services import housing_search_save
+from tests.builders import make_client
 
 
 @pytest.fixture

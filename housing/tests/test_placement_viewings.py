@@ -12,8 +12,7 @@ from cases.models import Appointment
 from hagen_zuhause.codes import AppointmentKind, AppointmentStatus
 from housing.models import PlacementStep
 from housing.services import placement_advance, placement_decline, placement_plan_step
-from housing.tests.conftest import SKIPPED
-from housing.tests.factories_placements import make_placement
+from tests.builders import SKIPPED, make_placement
 
 pytestmark = pytest.mark.django_db
 

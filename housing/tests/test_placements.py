@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, HouseholdMember, Task
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, Outcome, TaskKind
 from hagen_zuhause.dates import add_months
 from hagen_zuhause.models import AccessLog
@@ -28,8 +27,7 @@ from housing.models import (
     PlacementStepRecord,
 )
 from housing.services import placement_advance, placement_decline, placement_propose
-from housing.tests.conftest import make_offer
-from housing.tests.factories_placements import make_placement, make_seeker
+from tests.builders import make_client, make_offer, make_placement, make_seeker
 
 TODAY = timezone.localdate()
 

@@ -16,14 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cases.models import Case
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, Outcome
 from housing.admin_senior_flat import SeniorFlatAdmin, SeniorFlatPlaceInline
-from housing.demo_senior_flat import DEMO_FLAT_NAME, ensure_demo_senior_flat
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
 from housing.occupancy import quarter_start, senior_flat_figures
 from housing.services_senior_flat import resident_move_in, resident_move_out, waiting_add, waiting_remove
-from housing.tests.factories_placements import make_flat, make_seeker, make_senior
+from tests.builders import make_client, make_flat, make_seeker, make_senior
 
 TODAY = timezone.localdate()
 PLACE_TAKEN = "Someone else lives in this place during this period."
@@ -369,7 +367,7 @@ def test_removing_from_the_waiting_list_through_the_page(client_of, social_worke
     assert entry.removal_reason == "deceased"
 
 
-# --- Admin and demo --------------------------------------------------------------------------------------
+# --- Admin -----------------------------------------------------------------------------------------------
 
 
 def test_the_admin_shows_and_saves_flats_of_the_own_organisation_only(admin_staff, outsider, flat):
@@ -423,18 +421,3 @@ def test_the_admin_refuses_a_start_after_someone_moved_in(admin_staff, social_wo
     assert not forms.is_valid()
     assert forms.errors[0]["created_on"] == ["In diesen Platz ist vor dem 01.04.2025 schon jemand eingezogen."]
     assert _place_forms(admin_staff, flat, created_on="2025-03-01").is_valid()
-
-
-def test_the_demo_flat_has_seven_places_residents_and_a_waiting_list(social_worker, organisation):
-    for number in range(9):
-        make_senior(social_worker, last_name=f"Demo{number}")
-
-    flat = ensure_demo_senior_flat(organisation)
-
-    assert flat.name == DEMO_FLAT_NAME
-    assert flat.places.count() == 7
-    figures = senior_flat_figures(organisation, quarter_start(TODAY), TODAY)
-    assert (figures.places, figures.occupied) == (7, 5)
-    assert WaitingListEntry.objects.filter(flat=flat).waiting().count() == 3
-    assert ensure_demo_senior_flat(organisation) == flat
-    assert SeniorFlatResidency.objects.count() == 6

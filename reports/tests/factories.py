@@ -9,13 +9,12 @@ from datetime import date
 from cases.models import AccommodationStay, Contact, HouseholdMember, Referral
 from cases.services.cases import case_close, case_open
 from cases.services.clients import target_group_join
-from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
 from hagen_zuhause.codes import AccommodationKind, CaseType, ContactType, Gender, Outcome, ProviderType, TargetGroup
 from housing.models import FollowUp, LandlordKind, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
 from housing.services import follow_up_answer, placement_advance, placement_propose
-from housing.tests.conftest import SKIPPED, make_landlord, make_offer
 from reports.periods import Period
+from tests.builders import SKIPPED, make_client, make_landlord, make_offer
 
 Q3 = Period.quarter_of(2026, 3)
 Q2 = Period.quarter_of(2026, 2)

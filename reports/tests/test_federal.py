@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import AccommodationStay, HouseholdMember
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import AccommodationKind, ProviderType
 from hagen_zuhause.models import AccessLog, Organisation
 from reports import federal
+from tests.builders import make_client
 
 REFERENCE = date(2026, 1, 31)
 HEADER = (

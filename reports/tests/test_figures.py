@@ -8,14 +8,13 @@ import pytest
 from cases.models import Client, Contact, HouseholdMember
 from cases.services.cases import case_close, case_open
 from cases.services.clients import target_group_join
-from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
 from hagen_zuhause.codes import CaseType, ContactType, Outcome, TargetGroup
 from housing.models import HousingOffer, Landlord, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
 from housing.services import placement_advance, placement_propose
-from housing.tests.conftest import SKIPPED
 from reports import drilldown, figures
 from reports.periods import Period
+from tests.builders import SKIPPED, make_client
 
 Q4 = Period.quarter_of(2026, 4)
 

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from cases.tests.factories import make_client
 from hagen_zuhause.models import AccessLog
 from reports import figures, snapshots
 from reports.models import ReportSnapshot
 from reports.periods import Period
 from reports.tests.factories import Q3, contact
 from reports.tests.helpers import pdf_text, row
+from tests.builders import make_client
 
 QUARTERLY = reverse("reports:quarterly", kwargs={"year": 2026, "quarter": 3})
 FINALISE = reverse("reports:finalise", kwargs={"year": 2026, "quarter": 3})

@@ -18,7 +18,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cases.services.clients import target_group_join
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.middleware import SessionActivityMiddleware
 from hagen_zuhause.models import AccessLog, Organisation
@@ -29,6 +28,7 @@ from reports.land import COLUMNS, Row, suppress_columns
 from reports.masking import MASK, SUPPRESSED, mask_map
 from reports.tests.factories import Q3, contact
 from reports.tests.helpers import pdf_text, row, table_rows
+from tests.builders import make_client
 
 OVERVIEW = reverse("land:overview")
 Q3_QUERY = {"quarter": "2026-3"}

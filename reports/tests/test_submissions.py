@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from cases.tests.factories import make_client
 from reports import snapshots, submissions
 from reports.models import ReportSubmission
 from reports.tests.factories import Q3, contact
 from reports.tests.helpers import row
+from tests.builders import make_client
 
 QUARTERLY = reverse("reports:quarterly", kwargs={"year": 2026, "quarter": 3})
 SUBMISSION = reverse("reports:submission", kwargs={"year": 2026, "quarter": 3})

@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 
 from cases.models import Client
 from cases.services.restriction import processing_restrict
-from cases.tests.factories import make_client
 from hagen_zuhause.models import AccessLog
 from reports import definitions
 from reports.models import ReportSnapshot
@@ -21,6 +20,7 @@ from reports.periods import Period
 from reports.quarterly import QuarterlyReport
 from reports.tests.factories import contact
 from reports.tests.helpers import pdf_pages, pdf_text, row, table_rows
+from tests.builders import make_client
 
 QUARTERLY = reverse("reports:quarterly", kwargs={"year": 2026, "quarter": 3})
 #: The figures of the page; without htmx the whole page with the figures in it.

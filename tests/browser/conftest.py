@@ -77,8 +77,8 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def demo_users(transactional_db):
     """The demo organisation with its three accounts and Hagen's districts; returns the organisation."""
+    from demo.municipalities import HAGEN_DISTRICTS
     from hagen_zuhause.services import demo_organisation_ensure
-    from housing.demo import HAGEN_DISTRICTS
     from housing.services_districts import ensure_districts
 
     # The flush after each transactional test empties the role groups too; post_migrate

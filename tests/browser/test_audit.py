@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.services.clients import client_update
-from cases.tests.factories import make_client
 from hagen_zuhause.models import User
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_casework import log_in
+from tests.builders import make_client
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from playwright.sync_api import expect
 
 from cases.models import Contact, Task
 from cases.services.clients import target_group_join
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case, make_contact, make_notice, make_stay, make_task
 from hagen_zuhause.codes import CaseType, ContactType, NoticeKind, TargetGroup
 from hagen_zuhause.models import User
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems
+from tests.builders import make_case, make_client, make_contact, make_notice, make_stay, make_task
 
 
 def log_in(page, live_server, username):

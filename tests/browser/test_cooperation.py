@@ -9,12 +9,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Task
-from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, PartnerKind
 from cooperation.tests.factories_coop import linked_landlord, make_partner, move_in
 from hagen_zuhause.codes import TaskKind
 from hagen_zuhause.models import User
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems
+from tests.builders import make_client
 
 TODAY = timezone.localdate()
 

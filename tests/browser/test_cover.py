@@ -8,13 +8,12 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_task
 from hagen_zuhause.models import User
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems
 from tests.browser.test_placements import log_in
+from tests.builders import make_client, make_task
 
 
 def test_cover_during_absence(page, browser, live_server, demo_users, save_screenshot):

@@ -9,12 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import deadlines
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case
 from hagen_zuhause.codes import CaseType
 from hagen_zuhause.models import User
 from tests.browser.conftest import accessibility_problems
 from tests.browser.test_casework import log_in
+from tests.builders import make_case, make_client
 
 WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
 

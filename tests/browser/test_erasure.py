@@ -5,10 +5,10 @@ import re
 
 from playwright.sync_api import expect
 
-from cases.tests.factories import make_client
 from hagen_zuhause.models import User
 from hagen_zuhause.services import user_create
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems
+from tests.builders import make_client
 
 
 def _log_in(page, live_server, username, password):

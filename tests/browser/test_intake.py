@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Client, DuplicateDecision
-from cases.tests.factories import make_client
 from hagen_zuhause.models import User
 from tests.browser.conftest import DEMO_PASSWORD, assert_accessible
+from tests.builders import make_client
 
 
 @pytest.fixture

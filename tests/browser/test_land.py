@@ -8,13 +8,13 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from cases.tests.factories import make_client
 from hagen_zuhause.models import Organisation, User
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
 from reports import snapshots, submissions
 from reports.tests.factories import Q3, contact, make_report_data
 from tests.browser.conftest import DEMO_PASSWORD, SCREENSHOT_DIR, accessibility_problems
+from tests.builders import make_client
 
 
 @pytest.fixture

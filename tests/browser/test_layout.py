@@ -7,10 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Client, Contact
-from cases.tests.factories import make_client
-from cases.tests.factories_casework import make_case
-from housing.tests.conftest import make_landlord, make_offer
 from tests.browser.conftest import assert_accessible
+from tests.builders import make_case, make_client, make_landlord, make_offer
 
 PHONE = {"width": 390, "height": 844}
 

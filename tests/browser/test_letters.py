@@ -11,11 +11,10 @@ from playwright.sync_api import expect
 
 from cases.models import Document, LetterTemplate
 from cases.services.letters import letter_templates_install
-from cases.tests.factories import make_client
-from cases.tests.factories_appointments import make_appointment
 from hagen_zuhause.models import User
 from tests.browser.conftest import accessibility_problems
 from tests.browser.test_referrals import log_in
+from tests.builders import make_appointment, make_client
 
 #: Screenshots to look at besides the test artifacts (set LETTER_SHOTS to a folder).
 EXTRA_SHOTS = os.environ.get("LETTER_SHOTS")

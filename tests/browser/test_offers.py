@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from cases.models import HouseholdMember
 from cases.services.cases import case_open
 from cases.services.clients import client_create
+from demo.kdu import ensure_demo_kdu_table
 from hagen_zuhause.codes import CaseType, Relationship, TargetGroup
 from hagen_zuhause.models import User
-from housing.demo import ensure_demo_kdu_table
 from housing.models import HousingOffer
 from housing.services import housing_search_save
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems

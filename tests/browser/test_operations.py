@@ -5,11 +5,11 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.tests.factories import make_client
 from hagen_zuhause.jobs import SCHEDULE
 from hagen_zuhause.models import JobRun, User, UserSession
 from tests.browser.conftest import DEMO_PASSWORD, assert_accessible
 from tests.browser.test_login import log_in, open_login_page
+from tests.builders import make_client
 
 
 def test_verwaltung_sees_a_failed_backup_on_the_start_page(page, live_server, demo_users, save_screenshot):

@@ -12,10 +12,10 @@ from playwright.sync_api import expect
 from cases.models import Case, Client
 from cases.services.cases import case_open
 from cases.services.clients import client_create
+from demo.kdu import ensure_demo_kdu_table
+from demo.senior_flat import ensure_demo_senior_flat
 from hagen_zuhause.codes import CaseType, TargetGroup
 from hagen_zuhause.models import User
-from housing.demo import ensure_demo_kdu_table
-from housing.demo_senior_flat import ensure_demo_senior_flat
 from housing.models import Placement
 from housing.services import landlord_create, offer_create, placement_propose
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems

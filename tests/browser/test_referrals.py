@@ -9,12 +9,11 @@ from playwright.sync_api import expect
 
 from cases.models import Document, Referral
 from cases.services.clients import consent_record
-from cases.tests.factories import make_client
-from cases.tests.factories_referrals import PDF_BYTES, make_partner
 from cooperation.models import Partner, PartnerKind
 from hagen_zuhause.codes import ConsentScope
 from hagen_zuhause.models import AccessLog, User
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems
+from tests.builders import PDF_BYTES, make_client, make_partner
 
 
 @pytest.fixture

@@ -1,8 +1,26 @@
-"""A drawn demo logo (PNG) for the invented second municipality, so that letterheads show whose report it is."""
+"""What the demo municipalities have of their own: Hagen's districts, and for the invented second municipality
+its districts and a drawn logo (PNG), so that letterheads show whose report it is."""
 
 import io
 
 from PIL import Image, ImageDraw
+
+#: Hagen's five city districts (Stadtbezirke), the demo organisation's list.
+HAGEN_DISTRICTS = [
+    ("mitte", "Hagen-Mitte"),
+    ("nord", "Hagen-Nord"),
+    ("hohenlimburg", "Hohenlimburg"),
+    ("eilpe_dahl", "Eilpe/Dahl"),
+    ("haspe", "Haspe"),
+]
+
+#: The invented second municipality's districts (``seed_demo --second-municipality``).
+MUSTERSTADT_DISTRICTS = [
+    ("innenstadt", "Innenstadt"),
+    ("nordstadt", "Nordstadt"),
+    ("suedviertel", "Südviertel"),
+    ("am-see", "Am See"),
+]
 
 
 def demo_logo_png(initial, colour=(0, 94, 120)):

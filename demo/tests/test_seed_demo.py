@@ -8,13 +8,13 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from pghistory.models import Events
 
-from cases import demo
 from cases.deadlines import schonfrist_end
-from cases.demo import writing
 from cases.models import (
     AccommodationStay,
+    Appointment,
     Case,
     Client,
     Consent,
@@ -25,7 +25,9 @@ from cases.models import (
     Task,
 )
 from cooperation.models import Partner
-from hagen_zuhause.codes import OUTCOMES_BY_CASE_TYPE, CaseType, TaskKind
+from demo.clients import seed_clients, writing
+from demo.team import DEMO_COLLEAGUES
+from hagen_zuhause.codes import OUTCOMES_BY_CASE_TYPE, AppointmentStatus, CaseType, TaskKind
 from hagen_zuhause.database import owner_connection
 from hagen_zuhause.models import Organisation, User
 from hagen_zuhause.names import name_key
@@ -171,7 +173,7 @@ def test_the_same_seed_gives_the_same_data_in_any_batch_size(db, monkeypatch):
 @pytest.fixture
 def seeded(organisation, social_worker, team_lead):
     """400 demo clients of the seed 1, drawn for a fixed day."""
-    return demo.seed_clients(organisation=organisation, count=400, seed=1, today=TODAY)
+    return seed_clients(organisation=organisation, count=400, seed=1, today=TODAY)
 
 
 def test_target_groups_genders_and_case_types_are_mixed_like_the_initiative(seeded, organisation):
@@ -290,7 +292,7 @@ def test_restricted_clients_are_women_known_to_one_worker(seeded, organisation):
         allowed = {*client.assigned_workers.values_list("username", flat=True), "t.lehmann"}
         assert set(client.contacts.values_list("worker__username", flat=True)) <= allowed
     sozialarbeit = User.objects.get(username="s.albers")
-    colleagues = User.objects.filter(username__in=[name for name, _first, _last in demo.DEMO_COLLEAGUES])
+    colleagues = User.objects.filter(username__in=[name for name, _first, _last in DEMO_COLLEAGUES])
     assert colleagues.count() == 2
     hidden = restricted.exclude(assigned_workers=sozialarbeit)
     assert hidden.exists()
@@ -299,17 +301,17 @@ def test_restricted_clients_are_women_known_to_one_worker(seeded, organisation):
 
 @pytest.mark.django_db(transaction=True)
 def test_small_runs_keep_the_history_and_bulk_runs_write_none(organisation, social_worker, team_lead, monkeypatch):
-    demo.seed_clients(organisation=organisation, count=5, seed=3, today=TODAY)
+    seed_clients(organisation=organisation, count=5, seed=3, today=TODAY)
     assert Events.objects.filter(pgh_obj_model="cases.Client").count() == 5
 
     monkeypatch.setattr(writing, "WITHOUT_HISTORY_FROM", 10)
     with pytest.raises(DatabaseError):
         # The application's role cannot switch the history off ...
-        demo.seed_clients(organisation=organisation, count=12, seed=3, today=TODAY)
+        seed_clients(organisation=organisation, count=12, seed=3, today=TODAY)
     assert Client.objects.count() == 5
     with owner_connection():
         # ... the owning role can, as seed_demo does for bulk runs.
-        demo.seed_clients(organisation=organisation, count=12, seed=3, today=TODAY)
+        seed_clients(organisation=organisation, count=12, seed=3, today=TODAY)
     assert Client.objects.count() == 17
     assert Events.objects.filter(pgh_obj_model="cases.Client").count() == 5
     assert (
@@ -319,13 +321,21 @@ def test_small_runs_keep_the_history_and_bulk_runs_write_none(organisation, soci
 
 
 def test_a_second_run_adds_other_people(organisation, social_worker, team_lead):
-    demo.seed_clients(organisation=organisation, count=30, seed=1, today=TODAY)
-    demo.seed_clients(organisation=organisation, count=30, seed=1, today=TODAY)
+    seed_clients(organisation=organisation, count=30, seed=1, today=TODAY)
+    seed_clients(organisation=organisation, count=30, seed=1, today=TODAY)
 
     assert Client.objects.count() == 60
     references = [ref for ref in Client.objects.values_list("reference", flat=True) if ref]
     assert len(references) == len(set(references))
     assert Client.objects.values("case_number").distinct().count() == 60
+
+
+def test_demo_data_fills_the_calendar(organisation, social_worker, team_lead):
+    result = seed_clients(organisation=organisation, count=60, seed=3)
+    appointments = Appointment.objects.all_of_organisation(organisation)
+    assert result.appointments == appointments.count() > 0
+    assert all(appointment.date.weekday() < 5 for appointment in appointments)
+    assert not appointments.filter(date__gte=timezone.localdate()).exclude(status=AppointmentStatus.PLANNED).exists()
 
 
 def test_seed_demo_command_reports_what_it_created(db, monkeypatch, capsys):

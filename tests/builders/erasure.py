@@ -1,9 +1,9 @@
 """Builders for erasure requests, through the real services."""
 
 from cases.services.erasure import erasure_request
-from cases.tests.factories import make_client
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
+from tests.builders.clients import make_client
 
 REASON = "Antrag der Person vom 01.12.2026"
 

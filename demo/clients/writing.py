@@ -12,9 +12,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.deadlines import schonfrist_end
-from cases.demo.names import _planned_duplicates
-from cases.demo.planner import Planner
-from cases.demo.team import demo_partners_ensure, demo_team_ensure
 from cases.models import (
     AccommodationStay,
     Appointment,
@@ -30,6 +27,9 @@ from cases.models import (
     Task,
 )
 from cases.services.clients import next_case_numbers, search_text_for
+from demo.clients.names import _planned_duplicates
+from demo.clients.planner import Planner
+from demo.team import demo_partners_ensure, demo_team_ensure
 from hagen_zuhause import codes
 
 BATCH_SIZE = 5000

@@ -3,11 +3,14 @@
 from datetime import date
 
 from cases.services.cases import case_open
-from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, TargetGroup
 from housing import services
 from housing.models import PIPELINE, SeniorFlat, SeniorFlatPlace
-from housing.tests.conftest import make_offer
+from tests.builders.clients import make_client
+from tests.builders.offers import make_offer
+
+#: The reason given when a test jumps over placement steps (they are recorded as skipped).
+SKIPPED = "Direkt über die Wohnungsgesellschaft vermittelt"
 
 
 def make_seeker(actor, *, opened_on=date(2023, 1, 10), **fields):

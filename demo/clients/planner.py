@@ -8,7 +8,8 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 from cases.deadlines import schonfrist_last_calendar_day
-from cases.demo.names import (
+from cooperation.models import PartnerKind
+from demo.clients.names import (
     _BULGARIAN_CYRILLIC,
     _GERMAN,
     _PLANTED_NAMES,
@@ -24,7 +25,7 @@ from cases.demo.names import (
     _female_last_name,
     _german_plain,
 )
-from cases.demo.vocabulary import (
+from demo.clients.vocabulary import (
     _CONTACT_TYPE_TABLE,
     BAGW_FOR_ETHOS,
     DURATIONS,
@@ -39,7 +40,6 @@ from cases.demo.vocabulary import (
     TASK_TITLES,
     TOPICS,
 )
-from cooperation.models import PartnerKind
 from hagen_zuhause import codes
 
 CONTACT_WINDOW_DAYS = 730

@@ -1,4 +1,4 @@
-"""Demo data of housing, called by ``seed_demo``: a KdU table with made-up values, marked as such."""
+"""The demo KdU table, called by ``seed_demo``: made-up values, marked as such."""
 
 from datetime import date
 from decimal import Decimal
@@ -19,23 +19,6 @@ DEMO_KDU_LIMITS = {
 }
 DEMO_KDU_EXTRA_PERSON = Decimal("85.00")
 DEMO_KDU_VALID_FROM = date(2024, 1, 1)
-
-#: Hagen's five city districts (Stadtbezirke), the demo organisation's list.
-HAGEN_DISTRICTS = [
-    ("mitte", "Hagen-Mitte"),
-    ("nord", "Hagen-Nord"),
-    ("hohenlimburg", "Hohenlimburg"),
-    ("eilpe_dahl", "Eilpe/Dahl"),
-    ("haspe", "Haspe"),
-]
-
-#: The invented second municipality's districts (``seed_demo --second-municipality``).
-MUSTERSTADT_DISTRICTS = [
-    ("innenstadt", "Innenstadt"),
-    ("nordstadt", "Nordstadt"),
-    ("suedviertel", "Südviertel"),
-    ("am-see", "Am See"),
-]
 
 
 @transaction.atomic

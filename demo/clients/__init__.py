@@ -22,18 +22,13 @@ change-history rows, which is honest — nobody changed anything — and keeps t
 small.
 """
 
-from cases.demo.planner import Planner
-from cases.demo.team import DEMO_COLLEAGUES, PARTNERS, demo_partners_ensure, demo_team_ensure
-from cases.demo.writing import BATCH_SIZE, WITHOUT_HISTORY_FROM, SeedResult, seed_clients
+from demo.clients.planner import Planner
+from demo.clients.writing import BATCH_SIZE, WITHOUT_HISTORY_FROM, SeedResult, seed_clients
 
 __all__ = [
     "BATCH_SIZE",
-    "DEMO_COLLEAGUES",
-    "PARTNERS",
     "WITHOUT_HISTORY_FROM",
     "Planner",
     "SeedResult",
-    "demo_partners_ensure",
-    "demo_team_ensure",
     "seed_clients",
 ]

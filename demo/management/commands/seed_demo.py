@@ -9,16 +9,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from cases import demo
 from cases.services.letters import letter_templates_install
+from demo import clients as demo_clients
+from demo.housing import seed_housing
+from demo.kdu import ensure_demo_kdu_table
+from demo.municipalities import HAGEN_DISTRICTS, MUSTERSTADT_DISTRICTS, demo_logo_png
+from demo.senior_flat import ensure_demo_senior_flat
 from hagen_zuhause.audit import system_context
 from hagen_zuhause.database import owner_connection
-from hagen_zuhause.demo_logo import demo_logo_png
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.services import DEMO_SECOND_MUNICIPALITY, DEMO_SECOND_SUFFIX, demo_organisation_ensure
-from housing import demo_offers
-from housing.demo import HAGEN_DISTRICTS, MUSTERSTADT_DISTRICTS, ensure_demo_kdu_table
-from housing.demo_senior_flat import ensure_demo_senior_flat
 from housing.services_districts import ensure_districts
 
 
@@ -107,16 +107,16 @@ class Command(BaseCommand):
         started = time.monotonic()
 
         def progress(done, total):
-            if total > demo.BATCH_SIZE:
+            if total > demo_clients.BATCH_SIZE:
                 self.stdout.write(f"  {done:>7} / {total} clients ({time.monotonic() - started:.0f} s)")
 
-        without_history = count >= demo.WITHOUT_HISTORY_FROM
+        without_history = count >= demo_clients.WITHOUT_HISTORY_FROM
         # Only the owning role may switch the history triggers off (hagen_zuhause.database).
         with owner_connection() if without_history else nullcontext(), system_context("seed_demo", organisation):
-            result = demo.seed_clients(
+            result = demo_clients.seed_clients(
                 organisation=organisation, count=count, seed=seed, progress=progress, without_history=without_history
             )
-            housing = demo_offers.seed_housing(
+            housing = seed_housing(
                 organisation=organisation,
                 seed=seed,
                 today=timezone.localdate(),
@@ -139,5 +139,5 @@ class Command(BaseCommand):
             f"Demo housing: {housing['landlords']} landlords, {housing['offers']} offers, "
             f"{housing['placements']} placements, a KdU table marked as demo values, the senior shared flat."
         )
-        if count >= demo.WITHOUT_HISTORY_FROM:
+        if count >= demo_clients.WITHOUT_HISTORY_FROM:
             self.stdout.write("  Written without change-history rows (bulk demo load).")
