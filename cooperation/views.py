@@ -24,7 +24,7 @@ from django.views.generic import ListView
 from cases.models import Referral
 from cooperation import quota, services
 from cooperation.filters import EU2_LANGUAGES, AgreementFilterSet, GroupOfferFilterSet, PartnerFilterSet
-from cooperation.forms_pages import AgreementDocumentForm, AgreementForm, GroupOfferForm, PartnerForm
+from cooperation.forms import AgreementDocumentForm, AgreementForm, GroupOfferForm, PartnerForm
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
 from hagen_zuhause.audit import log_list_view, search_description
 from hagen_zuhause.codes import TargetGroup
