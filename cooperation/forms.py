@@ -10,6 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,28 +20,13 @@ from cooperation import services
 from cooperation.models import Agreement, AgreementDocument, GroupOffer, Partner
 from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.countries import LANGUAGES
-from hagen_zuhause.names import german_sort_key
+from hagen_zuhause.forms import VersionedModelForm
+from hagen_zuhause.functions import NameKey
 from hagen_zuhause.uploads import EXTENSIONS, check_upload
 from housing.models import Landlord
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _TEXT = {"rows": 3}
-
-
-def _ordered(records, text=str):
-    """Records in German alphabetical order (the database collation cannot be trusted)."""
-    return sorted(records, key=lambda record: (german_sort_key(text(record)), record.pk))
-
-
-class _VersionedForm(forms.ModelForm):
-    """An edit form that sends back the version of the record it was opened on."""
-
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def set_version(self, version):
-        """The version of the stored record, unless the form already carries the one it was opened on."""
-        if not self.is_bound and not self.initial.get("version"):
-            self.initial["version"] = version
 
 
 # --- Partners ---------------------------------------------------------------------------------
@@ -51,7 +37,7 @@ class LandlordChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.get_kind_display()})"
 
 
-class PartnerForm(_VersionedForm):
+class PartnerForm(VersionedModelForm):
     """A partner of the help network as the team lead or Verwaltung maintains it."""
 
     languages = forms.MultipleChoiceField(
@@ -102,10 +88,9 @@ class PartnerForm(_VersionedForm):
         current = self.instance.landlords.all() if self.instance.pk else Landlord.objects.none()
         self.fields["landlords"].queryset = landlords
         # Active landlords, plus those already linked; German order.
-        offered = landlords.filter(active=True) | landlords.filter(pk__in=current.values("pk"))
+        offered = landlords.filter(Q(active=True) | Q(pk__in=current.values("pk"))).order_by(NameKey("name"), "pk")
         self.fields["landlords"].choices = [
-            (landlord.pk, self.fields["landlords"].label_from_instance(landlord))
-            for landlord in _ordered(offered.distinct(), lambda landlord: landlord.name)
+            (landlord.pk, self.fields["landlords"].label_from_instance(landlord)) for landlord in offered
         ]
         self.fields["notes"].widget.attrs.update(_TEXT)
         self.helper = FormHelper()
@@ -118,6 +103,9 @@ class PartnerForm(_VersionedForm):
             Fieldset(_("Internal"), "notes"),
             "version",
         )
+
+    def version_of(self, instance):
+        return services.partner_version(instance)
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -142,7 +130,7 @@ class PartnerChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_kind_display()})"
 
 
-class AgreementForm(_VersionedForm):
+class AgreementForm(VersionedModelForm):
     """A cooperation agreement: partner, subject, status and dates, commitments, review date.
 
     The status offers only the steps the lifecycle allows from the stored status.
@@ -285,7 +273,7 @@ class ParticipantField(forms.ModelMultipleChoiceField):
         return f"{name} ({obj.case_number})"
 
 
-class GroupOfferForm(_VersionedForm):
+class GroupOfferForm(VersionedModelForm):
     """A group offer that took place: participants either as a number or as linked clients.
 
     The participant list offers the clients already linked and those found by the participant
@@ -377,23 +365,26 @@ class GroupOfferForm(_VersionedForm):
         return {int(value) for value in values if str(value).isdigit()}
 
     def _offer_participants(self, visible):
-        """Render as options: the chosen clients (checked) and the search results, never everyone."""
-        chosen = list(visible.filter(pk__in=self._chosen_ids()))
+        """Render as options: the chosen clients (checked) and the search results, never everyone.
+
+        Both in German alphabetical order; the search offers its best matches.
+        """
+        by_name = (NameKey("last_name"), NameKey("first_name"), "pk")
+        chosen = list(visible.filter(pk__in=self._chosen_ids()).order_by(*by_name))
         if self.search_text:
-            self.found = list(
-                search_clients(visible, self.search_text).exclude(pk__in=[client.pk for client in chosen])[
-                    : self.SEARCH_LIMIT
-                ]
-            )
+            matches = search_clients(visible, self.search_text).exclude(pk__in=[client.pk for client in chosen])
+            best = matches.order_by("-relevance", "pk").values("pk")[: self.SEARCH_LIMIT]
+            self.found = list(visible.filter(pk__in=best).order_by(*by_name))
         label = self.fields["participants"].label_from_instance
-        self.fields["participants"].widget.choices = [
-            (client.pk, label(client)) for client in [*_ordered(chosen, label), *_ordered(self.found, label)]
-        ]
+        self.fields["participants"].widget.choices = [(client.pk, label(client)) for client in [*chosen, *self.found]]
         self.chosen_count = len(chosen)
 
     @property
     def searched(self):
         return bool(self.search_text)
+
+    def version_of(self, instance):
+        return services.group_offer_version(instance)
 
     def clean_target_group(self):
         return self.cleaned_data.get("target_group") or ""

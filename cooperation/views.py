@@ -113,7 +113,6 @@ def partner_create(request):
 def partner_edit(request, pk):
     partner = get_object_or_404(Partner.objects.visible_to(request.user), pk=pk)
     form = PartnerForm(request.POST or None, instance=partner, user=request.user, organisation=partner.organisation)
-    form.set_version(services.partner_version(partner))
     return _partner_form_page(request, form, partner)
 
 
@@ -231,7 +230,6 @@ def agreement_edit(request, pk):
     form = AgreementForm(
         request.POST or None, instance=agreement, user=request.user, organisation=agreement.organisation
     )
-    form.set_version(services.agreement_version(agreement))
     return _agreement_form_page(request, form, agreement)
 
 
@@ -349,8 +347,6 @@ def _group_offer_form(request, group_offer):
 
 def _group_offer_form_page(request, group_offer):
     form, searching = _group_offer_form(request, group_offer)
-    if group_offer.pk:
-        form.set_version(services.group_offer_version(group_offer))
 
     def save(form):
         fields = form.service_fields()
