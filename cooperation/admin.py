@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cooperation import services
 from cooperation.models import Partner
 from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.countries import LANGUAGES
@@ -51,12 +52,10 @@ class PartnerAdminForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if self.organisation_id is not None and "organisation" not in self.fields:
-            others = Partner.objects.filter(organisation_id=self.organisation_id, name__iexact=name)
-            if self.instance.pk:
-                others = others.exclude(pk=self.instance.pk)
-            if others.exists():
-                raise forms.ValidationError(_("A partner with this name already exists."))
+        # With the organisation on the form (platform operator), the unique constraint's check answers.
+        checked = self.organisation_id is not None and "organisation" not in self.fields
+        if checked and services.partner_name_taken(organisation=self.organisation_id, name=name, partner=self.instance):
+            raise forms.ValidationError(_("A partner with this name already exists."))
         return name
 
 

@@ -109,10 +109,7 @@ class PartnerForm(VersionedModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        others = Partner.objects.filter(organisation=self.organisation, name__iexact=name)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
+        if services.partner_name_taken(organisation=self.organisation, name=name, partner=self.instance):
             raise ValidationError(_("A partner with this name already exists."))
         return name
 

@@ -39,14 +39,19 @@ def partner_version(partner):
     return fingerprint([record_version(partner), landlord_ids])
 
 
+def partner_name_taken(*, organisation, name, partner=None):
+    """Whether another partner of the organisation (an object or its id) has ``name``, in any case."""
+    same_name = Partner.objects.filter(organisation=organisation, name__iexact=name)
+    if partner is not None and partner.pk:
+        same_name = same_name.exclude(pk=partner.pk)
+    return same_name.exists()
+
+
 def _check_partner(partner, landlords):
     partner.name = (partner.name or "").strip()
     partner.languages = _clean_codes(partner.languages, LANGUAGES)
     partner.target_groups = _clean_codes(partner.target_groups, TargetGroup.choices)
-    same_name = Partner.objects.filter(organisation_id=partner.organisation_id, name__iexact=partner.name)
-    if partner.pk:
-        same_name = same_name.exclude(pk=partner.pk)
-    if partner.name and same_name.exists():
+    if partner.name and partner_name_taken(organisation=partner.organisation_id, name=partner.name, partner=partner):
         raise ValidationError({"name": _("A partner with this name already exists.")})
     if any(landlord.organisation_id != partner.organisation_id for landlord in landlords):
         raise ValidationError({"landlords": _("The landlord belongs to another organisation.")})
