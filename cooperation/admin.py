@@ -1,14 +1,62 @@
 """Django's admin for cooperation: Verwaltung maintains the partners of its own organisation.
 
-The partner pages for social workers come later (issue 5); until then partners, which are needed
-to refer anyone, are kept here. Other organisations' partners are never shown.
+Other organisations' partners are never shown. The form of the partner pages is in ``cooperation/forms.py``.
 """
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import PartnerAdminForm
+from cooperation import services
 from cooperation.models import Partner
+from hagen_zuhause.codes import TargetGroup
+from hagen_zuhause.countries import LANGUAGES
+
+
+class PartnerAdminForm(forms.ModelForm):
+    """A partner as Verwaltung maintains it in the admin; languages and target groups as checkboxes.
+
+    The organisation is not a field for Verwaltung (the admin sets its own); ``organisation_id``
+    is set on the form class by the admin so that a name used twice in the organisation gets a
+    clear message instead of a database error.
+    """
+
+    organisation_id = None
+
+    languages = forms.MultipleChoiceField(
+        label=_("languages spoken"), choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("target groups served"),
+        choices=TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "name",
+            "kind",
+            "active",
+            "contact_person",
+            "phone",
+            "email",
+            "address",
+            "contact_hours",
+            "services",
+            "languages",
+            "target_groups",
+            "notes",
+        ]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        # With the organisation on the form (platform operator), the unique constraint's check answers.
+        checked = self.organisation_id is not None and "organisation" not in self.fields
+        if checked and services.partner_name_taken(organisation=self.organisation_id, name=name, partner=self.instance):
+            raise forms.ValidationError(_("A partner with this name already exists."))
+        return name
 
 
 @admin.register(Partner)

@@ -3,9 +3,9 @@ agreements' documents, group offers.
 
 Every function is keyword-only and atomic; it validates, writes and returns the record. Bad input
 raises ``ValidationError`` with a German message (keyed by form field where one fits), and nothing
-is changed. Partners, agreements and group offers have no change timestamp: their editable values
-make up a *version* fingerprint that the edit form sends back, so that two people editing the same
-record never silently overwrite each other.
+is changed. Partners, agreements and group offers have no change timestamp: their stored values (with
+the linked landlords or participants) make up a *version* (``hagen_zuhause.locking``) that the edit form
+sends back, so that two people editing the same record never silently overwrite each other.
 """
 
 from django.core.exceptions import ValidationError
@@ -17,7 +17,7 @@ from cases.models import Client, Task
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
 from hagen_zuhause.codes import TargetGroup, TaskKind
 from hagen_zuhause.countries import LANGUAGES
-from hagen_zuhause.locking import check_version, fingerprint
+from hagen_zuhause.locking import check_version, fingerprint, lock_for_edit, record_version
 from hagen_zuhause.uploads import store_upload
 
 #: Key of the advisory lock that serialises group offer records per organisation (double submits).
@@ -32,36 +32,26 @@ def _clean_codes(values, choices):
 
 # --- Partners ---------------------------------------------------------------------------------
 
-PARTNER_FIELDS = (
-    "name",
-    "kind",
-    "active",
-    "contact_person",
-    "phone",
-    "email",
-    "address",
-    "contact_hours",
-    "services",
-    "languages",
-    "target_groups",
-    "notes",
-)
-
 
 def partner_version(partner):
-    """A fingerprint of the partner's editable values and linked landlords, sent with the edit form."""
-    landlord_ids = sorted(partner.landlords.values_list("pk", flat=True)) if partner.pk else []
-    return fingerprint([*(getattr(partner, name) for name in PARTNER_FIELDS), landlord_ids])
+    """The version of a partner with its linked landlords, sent with the edit form."""
+    landlord_ids = sorted(partner.landlords.values_list("pk", flat=True))
+    return fingerprint([record_version(partner), landlord_ids])
+
+
+def partner_name_taken(*, organisation, name, partner=None):
+    """Whether another partner of the organisation (an object or its id) has ``name``, in any case."""
+    same_name = Partner.objects.filter(organisation=organisation, name__iexact=name)
+    if partner is not None and partner.pk:
+        same_name = same_name.exclude(pk=partner.pk)
+    return same_name.exists()
 
 
 def _check_partner(partner, landlords):
     partner.name = (partner.name or "").strip()
     partner.languages = _clean_codes(partner.languages, LANGUAGES)
     partner.target_groups = _clean_codes(partner.target_groups, TargetGroup.choices)
-    same_name = Partner.objects.filter(organisation_id=partner.organisation_id, name__iexact=partner.name)
-    if partner.pk:
-        same_name = same_name.exclude(pk=partner.pk)
-    if partner.name and same_name.exists():
+    if partner.name and partner_name_taken(organisation=partner.organisation_id, name=partner.name, partner=partner):
         raise ValidationError({"name": _("A partner with this name already exists.")})
     if any(landlord.organisation_id != partner.organisation_id for landlord in landlords):
         raise ValidationError({"landlords": _("The landlord belongs to another organisation.")})
@@ -102,21 +92,6 @@ def partner_update(*, partner, actor, version=None, landlords=None, **fields):
 
 # --- Agreements -------------------------------------------------------------------------------
 
-AGREEMENT_FIELDS = (
-    "partner_id",
-    "subject",
-    "target_groups",
-    "status",
-    "signed_on",
-    "valid_from",
-    "valid_until",
-    "terminated_on",
-    "review_on",
-    "yearly_flat_quota",
-    "commitments",
-    "notes",
-)
-
 #: The lifecycle: in negotiation → signed → expired or terminated. A renewed agreement is a new one.
 NEXT_STATUSES = {
     AgreementStatus.NEGOTIATING: [AgreementStatus.NEGOTIATING, AgreementStatus.SIGNED],
@@ -125,11 +100,6 @@ NEXT_STATUSES = {
     AgreementStatus.TERMINATED: [AgreementStatus.TERMINATED],
 }
 _SIGNED_STATUSES = {AgreementStatus.SIGNED, AgreementStatus.EXPIRED, AgreementStatus.TERMINATED}
-
-
-def agreement_version(agreement):
-    """A fingerprint of the agreement's editable values, sent with the edit form."""
-    return fingerprint([getattr(agreement, name) for name in AGREEMENT_FIELDS])
 
 
 def allowed_statuses(previous_status):
@@ -215,8 +185,7 @@ def agreement_create(*, organisation, actor, partner, subject, **fields):
 @transaction.atomic
 def agreement_update(*, agreement, actor, version=None, **fields):
     """Change an agreement; the open review task follows its review date (moved, removed or created)."""
-    agreement = Agreement.objects.select_for_update(of=("self",)).select_related("partner").get(pk=agreement.pk)
-    check_version(agreement_version(agreement), version)
+    agreement = lock_for_edit(agreement, version)
     previous_status, previous_review_on, previous_subject = agreement.status, agreement.review_on, agreement.subject
     for name, value in fields.items():
         setattr(agreement, name, value)
@@ -310,13 +279,11 @@ def agreement_document_upload(*, agreement, uploaded_file, description, actor):
 
 # --- Group offers -----------------------------------------------------------------------------
 
-GROUP_OFFER_FIELDS = ("title", "date", "target_group", "participant_count", "partner_id", "note")
-
 
 def group_offer_version(group_offer):
-    """A fingerprint of the group offer's values and linked participants, sent with the edit form."""
-    participant_ids = sorted(group_offer.participants.values_list("pk", flat=True)) if group_offer.pk else []
-    return fingerprint([*(getattr(group_offer, name) for name in GROUP_OFFER_FIELDS), participant_ids])
+    """The version of a group offer with its linked participants, sent with the edit form."""
+    participant_ids = sorted(group_offer.participants.values_list("pk", flat=True))
+    return fingerprint([record_version(group_offer), participant_ids])
 
 
 def hidden_participants(group_offer, user):

@@ -24,7 +24,7 @@ from django.views.generic import ListView
 from cases.models import Referral
 from cooperation import quota, services
 from cooperation.filters import EU2_LANGUAGES, AgreementFilterSet, GroupOfferFilterSet, PartnerFilterSet
-from cooperation.forms_pages import AgreementDocumentForm, AgreementForm, GroupOfferForm, PartnerForm
+from cooperation.forms import AgreementDocumentForm, AgreementForm, GroupOfferForm, PartnerForm
 from cooperation.models import Agreement, AgreementDocument, AgreementStatus, GroupOffer, Partner
 from hagen_zuhause.audit import log_list_view, search_description
 from hagen_zuhause.codes import TargetGroup
@@ -113,7 +113,6 @@ def partner_create(request):
 def partner_edit(request, pk):
     partner = get_object_or_404(Partner.objects.visible_to(request.user), pk=pk)
     form = PartnerForm(request.POST or None, instance=partner, user=request.user, organisation=partner.organisation)
-    form.set_version(services.partner_version(partner))
     return _partner_form_page(request, form, partner)
 
 
@@ -231,7 +230,6 @@ def agreement_edit(request, pk):
     form = AgreementForm(
         request.POST or None, instance=agreement, user=request.user, organisation=agreement.organisation
     )
-    form.set_version(services.agreement_version(agreement))
     return _agreement_form_page(request, form, agreement)
 
 
@@ -349,8 +347,6 @@ def _group_offer_form(request, group_offer):
 
 def _group_offer_form_page(request, group_offer):
     form, searching = _group_offer_form(request, group_offer)
-    if group_offer.pk:
-        form.set_version(services.group_offer_version(group_offer))
 
     def save(form):
         fields = form.service_fields()

@@ -27,6 +27,12 @@ def add_service_error(form, error, field=None):
         form.add_error(field, error)
 
 
+def refused(request, error, redirect_to):
+    """A service's refusal of a POST-only action as an error message, back to ``redirect_to``."""
+    messages.error(request, " ".join(error.messages))
+    return redirect(redirect_to)
+
+
 def edit_page(
     request,
     form,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_otp import device_classes
 from PIL import Image, UnidentifiedImageError
 
+from hagen_zuhause import four_eyes
 from hagen_zuhause.locking import lock_for_edit
 from hagen_zuhause.models import (
     AccessChange,
@@ -202,8 +203,7 @@ def _locked_request(change):
     """
     receiver = User.objects.select_for_update().get(pk=change.receiver_id)
     change = AccessChange.objects.select_for_update().get(pk=change.pk)
-    if not change.is_pending:
-        raise ValidationError(_("This request has already been decided."))
+    four_eyes.check_pending(change)
     return change, receiver
 
 
@@ -233,8 +233,7 @@ def _check_decides(actor, change):
         raise ValidationError(_("Only a team lead of the office can confirm or refuse this request."))
     if actor.pk == change.receiver_id:
         raise ValidationError(_("You cannot decide about your own access."))
-    if actor.pk == change.requested_by_id:
-        raise ValidationError(_("You cannot decide about a request you made yourself."))
+    four_eyes.check_not_requester(actor, change)
 
 
 def check_role_change(*, user, role, actor):
@@ -430,11 +429,9 @@ def access_request_confirm(*, change, actor):
     _check_decides(actor, change)
     if not receiver.is_active:
         raise ValidationError(_("The account is deactivated; reactivate it first."))
-    change.decided_by = actor
+    change.decided_by = actor  # the reset of a second factor is done in the decider's name
     token = _CONFIRMED[change.kind](receiver, change)
-    change.state = AccessChange.State.CONFIRMED
-    change.decided_at = timezone.now()
-    change.save()
+    four_eyes.close(change, state=AccessChange.State.CONFIRMED, actor=actor)
     return AccessOutcome(change, token)
 
 
@@ -443,15 +440,9 @@ def access_request_refuse(*, change, actor, reason):
     """A Teamleitung refuses a pending request, with a reason the requester reads."""
     change, _receiver = _locked_request(change)
     _check_decides(actor, change)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Please give a reason for the refusal.")})
-    change.state = AccessChange.State.REFUSED
-    change.decided_by = actor
-    change.decided_at = timezone.now()
-    change.decision_reason = reason
-    change.save()
-    return change
+    return four_eyes.close(
+        change, state=AccessChange.State.REFUSED, actor=actor, reason=four_eyes.refusal_reason(reason)
+    )
 
 
 @transaction.atomic
@@ -461,15 +452,7 @@ def access_request_withdraw(*, change, actor):
     _check_manages(actor, receiver)
     if actor.pk == change.receiver_id:
         raise ValidationError(_("You cannot decide about your own access."))
-    _withdraw(change, actor)
-    return change
-
-
-def _withdraw(change, actor):
-    change.state = AccessChange.State.WITHDRAWN
-    change.decided_by = actor
-    change.decided_at = timezone.now()
-    change.save()
+    return four_eyes.close(change, state=AccessChange.State.WITHDRAWN, actor=actor)
 
 
 @transaction.atomic
@@ -537,7 +520,7 @@ def account_active_set(*, user, active, actor):
         return change
     previous = _role_in_database(user)
     for pending in AccessChange.objects.select_for_update().pending().filter(receiver=user):
-        _withdraw(pending, actor)
+        four_eyes.close(pending, state=AccessChange.State.WITHDRAWN, actor=actor)
     _set_role(user, None)
     user.is_active = False
     user.save(update_fields=["is_active"])

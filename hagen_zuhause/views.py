@@ -25,9 +25,9 @@ from django.views.generic import ListView, TemplateView
 
 from cases import deadlines
 from cases.models import Appointment, Case, Contact, Cover, Task
-from hagen_zuhause import audit_exports, history, services
+from hagen_zuhause import audit_exports, four_eyes, history, services
 from hagen_zuhause.audit import describe_filters, log_access, log_list_view, name_records
-from hagen_zuhause.editing import add_service_error
+from hagen_zuhause.editing import add_service_error, refused
 from hagen_zuhause.filters import AccessLogFilterSet, HistoryFilterSet
 from hagen_zuhause.forms import (
     AccountForm,
@@ -376,11 +376,6 @@ def _after(request, outcome, account, redirect_to):
     return redirect(redirect_to)
 
 
-def _refused(request, error, redirect_to):
-    messages.error(request, " ".join(error.messages))
-    return redirect(redirect_to)
-
-
 class AccessRequestListView(PermissionRequiredMixin, ListView):
     """Requests of the organisation: the pending ones first (to decide, or to follow), then the decided."""
 
@@ -407,14 +402,12 @@ def _visible_change(request, pk):
 def access_request_detail(request, pk, refuse_form=None):
     change = _visible_change(request, pk)
     user = request.user
-    may_decide = (
-        change.is_pending
-        and user.has_perm("hagen_zuhause.decide_accesschange")
-        and user.pk not in (change.receiver_id, change.requested_by_id)
-    )
     context = {
         "change": change,
-        "may_decide": may_decide,
+        # Nobody decides about their own access either.
+        "may_decide": (
+            four_eyes.may_decide(user, change, "hagen_zuhause.decide_accesschange") and user.pk != change.receiver_id
+        ),
         "may_withdraw": (
             change.is_pending and user.has_perm("hagen_zuhause.change_user") and user.pk != change.receiver_id
         ),
@@ -430,7 +423,7 @@ def access_request_confirm(request, pk):
     try:
         outcome = services.access_request_confirm(change=change, actor=request.user)
     except ValidationError as error:
-        return _refused(request, error, change.get_absolute_url())
+        return refused(request, error, change.get_absolute_url())
     if outcome.token:
         return _show_link(request, outcome, change.receiver)
     messages.success(request, _("Confirmed. The change has taken effect."))
@@ -441,27 +434,25 @@ def access_request_confirm(request, pk):
 @permission_required("hagen_zuhause.decide_accesschange", raise_exception=True)
 def access_request_refuse(request, pk):
     change = _visible_change(request, pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return access_request_detail(request, pk, refuse_form=form)
-    try:
-        services.access_request_refuse(change=change, actor=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return _refused(request, error, change.get_absolute_url())
-    messages.success(request, _("Refused. The requester sees your reason."))
-    return redirect(change.get_absolute_url())
+    return four_eyes.refusal_step(
+        request,
+        change,
+        ReasonForm(request.POST),
+        lambda reason: services.access_request_refuse(change=change, actor=request.user, reason=reason),
+        detail=access_request_detail,
+    )
 
 
 @require_POST
 @permission_required("hagen_zuhause.change_user", raise_exception=True)
 def access_request_withdraw(request, pk):
     change = _visible_change(request, pk)
-    try:
-        services.access_request_withdraw(change=change, actor=request.user)
-    except ValidationError as error:
-        return _refused(request, error, change.get_absolute_url())
-    messages.success(request, _("The request has been withdrawn."))
-    return redirect(change.get_absolute_url())
+    return four_eyes.step(
+        request,
+        change,
+        lambda: services.access_request_withdraw(change=change, actor=request.user),
+        _("The request has been withdrawn."),
+    )
 
 
 class AccountListView(PermissionRequiredMixin, ListView):
@@ -540,7 +531,7 @@ def account_role(request, pk):
             user=account, role=form.cleaned_data["role"] or None, actor=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        return _refused(request, error, back)
+        return refused(request, error, back)
     return _after(request, outcome, account, back)
 
 
@@ -556,7 +547,7 @@ def account_active(request, pk):
     try:
         services.account_active_set(user=account, active=active, actor=request.user)
     except ValidationError as error:
-        return _refused(request, error, back)
+        return refused(request, error, back)
     if active:
         messages.success(request, _("The account is active again. It holds no role until one is given or confirmed."))
     else:
@@ -574,7 +565,7 @@ def account_password_reset(request, pk):
     try:
         outcome = services.password_reset(user=account, actor=request.user, reason=reason)
     except ValidationError as error:
-        return _refused(request, error, back)
+        return refused(request, error, back)
     return _after(request, outcome, account, back)
 
 
@@ -588,7 +579,7 @@ def account_second_factor_reset(request, pk):
     try:
         outcome = services.second_factor_reset_request(user=account, actor=request.user, reason=reason)
     except ValidationError as error:
-        return _refused(request, error, back)
+        return refused(request, error, back)
     return _after(request, outcome, account, back)
 
 
@@ -609,7 +600,7 @@ def lock_lift(request, pk):
     try:
         services.lock_lift(attempt=attempt, actor=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        return _refused(request, error, reverse("access:lock_list"))
+        return refused(request, error, reverse("access:lock_list"))
     messages.success(request, _("The lock has been lifted; the person can log in again."))
     return redirect("access:lock_list")
 

@@ -30,7 +30,7 @@ from reports import pdf
 from reports.charts import Series, bar_chart
 from reports.masking import SMALL, SUPPRESSED, is_masked, mask_map
 from reports.models import ReportSubmission
-from reports.periods import Period
+from reports.periods import ComparedQuarter, Period
 from reports.quarterly import FIRST_YEAR, PREVIOUS, REPORT, YEAR_TO_DATE
 
 
@@ -88,7 +88,7 @@ class Row:
 
 
 @dataclass
-class Overview:
+class Overview(ComparedQuarter):
     period: Period
     rows: list
     totals: list
@@ -100,14 +100,6 @@ class Overview:
     @property
     def submitted_count(self):
         return len(self.rows)
-
-    @property
-    def previous_period(self):
-        return self.period.previous()
-
-    @property
-    def year_to_date_period(self):
-        return Period.year_to_date(self.period.year, self.period.quarter)
 
 
 def offered_quarters(today=None):

@@ -54,3 +54,18 @@ class Period:
         if self.quarter is None:
             return f"{self.start:%d.%m.}–{self.end:%d.%m.%Y}"
         return f"{self.quarter}. Quartal {self.year}"
+
+
+class ComparedQuarter:
+    """The periods a quarter's figures are shown beside: the previous quarter and the year to date.
+
+    For a class with a ``period`` (a quarter): the quarterly report and the state's overview.
+    """
+
+    @property
+    def previous_period(self):
+        return self.period.previous()
+
+    @property
+    def year_to_date_period(self):
+        return Period.year_to_date(self.period.year, self.period.quarter)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from reports import charts, definitions, figures, tables
 from reports.masking import mask_report
 from reports.models import ReportSnapshot
-from reports.periods import Period
+from reports.periods import ComparedQuarter, Period
 
 #: The keys of a snapshot's ``figures`` JSON.
 REPORT, PREVIOUS, YEAR_TO_DATE = "report", "previous_quarter", "year_to_date"
@@ -55,7 +55,7 @@ def column_headers(period):
 
 
 @dataclass
-class QuarterlyReport:
+class QuarterlyReport(ComparedQuarter):
     """The figures of a quarter with the columns they are compared with, frozen or fresh."""
 
     organisation: object
@@ -101,14 +101,6 @@ class QuarterlyReport:
     def published_report(self):
         """The quarter's figures as exported: masked when the snapshot was finalised with masking."""
         return mask_report(self.report) if self.masked else self.report
-
-    @property
-    def previous_period(self):
-        return self.period.previous()
-
-    @property
-    def year_to_date_period(self):
-        return Period.year_to_date(self.period.year, self.period.quarter)
 
     def column_titles(self):
         return [

@@ -9,11 +9,11 @@ redacts only clients already marked anonymised.
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Client, ErasureRequest, ProcessingRestriction
 from cases.services.retention import anonymise_clients_now
+from hagen_zuhause import four_eyes
 
 
 def _check_team_lead(actor, organisation_id, permission):
@@ -57,15 +57,13 @@ def _locked_pending(request):
     """The request and its client, both locked (the client first, as every erasure step locks it)."""
     Client.objects.select_for_update().get(pk=request.client_id)
     request = ErasureRequest.objects.select_for_update().select_related("client").get(pk=request.pk)
-    if not request.is_pending:
-        raise ValidationError(_("This request has already been decided."))
+    four_eyes.check_pending(request)
     return request
 
 
 def _check_decides(actor, request):
     _check_team_lead(actor, request.organisation_id, "cases.decide_erasurerequest")
-    if actor.pk == request.requested_by_id:
-        raise ValidationError(_("You cannot decide about a request you made yourself."))
+    four_eyes.check_not_requester(actor, request)
 
 
 @transaction.atomic
@@ -78,10 +76,7 @@ def erasure_confirm(*, request, actor):
     _check_decides(actor, request)
     _check_erasable(request.client)
     result = anonymise_clients_now(ids=[request.client_id])
-    request.state = ErasureRequest.State.CONFIRMED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.save()
+    four_eyes.close(request, state=ErasureRequest.State.CONFIRMED, actor=actor)
     return request, result
 
 
@@ -90,15 +85,9 @@ def erasure_refuse(*, request, actor, reason):
     """A second Teamleitung refuses, with a reason the requester reads; nothing is anonymised."""
     request = _locked_pending(request)
     _check_decides(actor, request)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Please give a reason for the refusal.")})
-    request.state = ErasureRequest.State.REFUSED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_reason = reason
-    request.save()
-    return request
+    return four_eyes.close(
+        request, state=ErasureRequest.State.REFUSED, actor=actor, reason=four_eyes.refusal_reason(reason)
+    )
 
 
 @transaction.atomic
@@ -107,8 +96,4 @@ def erasure_withdraw(*, request, actor):
     request = _locked_pending(request)
     if actor.pk != request.requested_by_id:
         raise ValidationError(_("Only the person who made the request can withdraw it."))
-    request.state = ErasureRequest.State.WITHDRAWN
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.save()
-    return request
+    return four_eyes.close(request, state=ErasureRequest.State.WITHDRAWN, actor=actor)

@@ -5,11 +5,9 @@ The request page names the person while the request is pending (the deciding tea
 the erasure concerns; the view is logged); after the erasure only the case number is left.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -18,15 +16,11 @@ from cases.forms.clients import ErasureRequestForm, RestrictionForm
 from cases.models import Client, ErasureRequest
 from cases.services import erasure as services
 from cases.services import restriction as restriction_services
+from hagen_zuhause import four_eyes
 from hagen_zuhause.audit import log_access
 from hagen_zuhause.editing import edit_page
 from hagen_zuhause.forms import ReasonForm
 from hagen_zuhause.models import AccessLog
-
-
-def _refused(request, error, redirect_to):
-    messages.error(request, " ".join(error.messages))
-    return redirect(redirect_to)
 
 
 @permission_required(("cases.view_client", "cases.add_erasurerequest"), raise_exception=True)
@@ -83,9 +77,7 @@ def erasure_request_detail(request, pk, refuse_form=None):
     context = {
         "erasure": erasure,
         "client": erasure.client,
-        "may_decide": (
-            erasure.is_pending and user.has_perm("cases.decide_erasurerequest") and user.pk != erasure.requested_by_id
-        ),
+        "may_decide": four_eyes.may_decide(user, erasure, "cases.decide_erasurerequest"),
         "may_withdraw": erasure.is_pending and user.pk == erasure.requested_by_id,
         "refuse_form": refuse_form or ReasonForm(),
     }
@@ -96,39 +88,37 @@ def erasure_request_detail(request, pk, refuse_form=None):
 @permission_required("cases.decide_erasurerequest", raise_exception=True)
 def erasure_request_confirm(request, pk):
     erasure = _visible_request(request, pk)
-    try:
-        services.erasure_confirm(request=erasure, actor=request.user)
-    except ValidationError as error:
-        return _refused(request, error, erasure.get_absolute_url())
-    messages.success(request, _("Confirmed. The person's data have been anonymised, their history too."))
-    return redirect(erasure.get_absolute_url())
+    return four_eyes.step(
+        request,
+        erasure,
+        lambda: services.erasure_confirm(request=erasure, actor=request.user),
+        _("Confirmed. The person's data have been anonymised, their history too."),
+    )
 
 
 @require_POST
 @permission_required("cases.decide_erasurerequest", raise_exception=True)
 def erasure_request_refuse(request, pk):
     erasure = _visible_request(request, pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return erasure_request_detail(request, pk, refuse_form=form)
-    try:
-        services.erasure_refuse(request=erasure, actor=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return _refused(request, error, erasure.get_absolute_url())
-    messages.success(request, _("Refused. The requester sees your reason."))
-    return redirect(erasure.get_absolute_url())
+    return four_eyes.refusal_step(
+        request,
+        erasure,
+        ReasonForm(request.POST),
+        lambda reason: services.erasure_refuse(request=erasure, actor=request.user, reason=reason),
+        detail=erasure_request_detail,
+    )
 
 
 @require_POST
 @permission_required("cases.add_erasurerequest", raise_exception=True)
 def erasure_request_withdraw(request, pk):
     erasure = _visible_request(request, pk)
-    try:
-        services.erasure_withdraw(request=erasure, actor=request.user)
-    except ValidationError as error:
-        return _refused(request, error, erasure.get_absolute_url())
-    messages.success(request, _("The request has been withdrawn."))
-    return redirect(erasure.get_absolute_url())
+    return four_eyes.step(
+        request,
+        erasure,
+        lambda: services.erasure_withdraw(request=erasure, actor=request.user),
+        _("The request has been withdrawn."),
+    )
 
 
 def _restriction_page(request, pk, *, lifting):
