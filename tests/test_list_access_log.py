@@ -11,7 +11,7 @@ from cases.tests.factories import make_client
 from cases.tests.factories_casework import make_contact, make_task
 from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.models import AccessLog
-from housing.services_senior_flat import resident_move_in, waiting_add
+from housing.services.senior_flat import resident_move_in, waiting_add
 from housing.tests.conftest import make_kdu_table, make_offer
 from housing.tests.factories_placements import make_flat, make_placement, make_seeker, make_senior
 from reports.tests.factories import contact

@@ -31,7 +31,7 @@ from hagen_zuhause.codes import DocumentKind
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import AccessLog
 from housing.models import LandlordKind
-from housing.services import landlord_create, offer_create
+from housing.services.offers import landlord_create, offer_create
 
 DRAFT_MARK = "Vorlage – vor Verwendung von der Stadt zu prüfen"
 

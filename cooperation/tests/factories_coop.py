@@ -9,7 +9,7 @@ from cases.tests.factories_referrals import PDF_BYTES, upload
 from cooperation import services
 from cooperation.models import AgreementStatus, PartnerKind
 from housing.models import PlacementStep
-from housing.services import placement_advance, placement_propose
+from housing.services.placements import placement_advance, placement_propose
 from housing.tests.conftest import SKIPPED, make_landlord, make_offer
 
 _numbers = itertools.count(1)

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from housing.models import KduLimit, KduTable, LandlordKind
-from housing.services import landlord_create, offer_create
+from housing.services.offers import landlord_create, offer_create
 
 _numbers = itertools.count(1)
 

@@ -5,8 +5,8 @@ from datetime import date
 from cases.services.cases import case_open
 from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, TargetGroup
-from housing import services
 from housing.models import PIPELINE, SeniorFlat, SeniorFlatPlace
+from housing.services import placements as services
 from housing.tests.conftest import make_offer
 
 

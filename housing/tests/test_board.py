@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from housing.board import stall_limits
 from housing.models import DEFAULT_STALL_DAYS, PlacementStep, StallThreshold
-from housing.services import placement_decline, stall_thresholds_save
+from housing.services.placements import placement_decline, stall_thresholds_save
 from housing.tests.conftest import make_offer
 from housing.tests.factories_placements import make_placement, make_seeker
 

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from housing.models import DeclineReason, OfferStatus, Placement, PlacementStep, PlacementStepRecord
-from housing.services import placement_advance
+from housing.services.placements import placement_advance
 from housing.tests.conftest import make_offer
 from housing.tests.factories_placements import make_placement, make_seeker
 

@@ -11,7 +11,7 @@ from hagen_zuhause.database import owner_connection
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
 from housing.models import District, HousingOffer, HousingSearch
-from housing.services import housing_search_save
+from housing.services.offers import housing_search_save
 from housing.tests.conftest import make_landlord, make_offer
 
 URL = reverse("housing:districts")

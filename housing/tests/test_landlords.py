@@ -9,7 +9,8 @@ from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType
 from hagen_zuhause.models import AccessLog
 from housing.models import CooperationStatus, Landlord, LandlordKind
-from housing.services import landlord_update, landlord_version, placement_propose
+from housing.services.offers import landlord_update, landlord_version
+from housing.services.placements import placement_propose
 from housing.tests.conftest import make_landlord, make_offer
 
 

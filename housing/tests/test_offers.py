@@ -13,7 +13,8 @@ from cases.services.cases import case_open
 from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType
 from housing.models import DeclineReason, HousingOffer, LandlordKind, OfferStatus, Placement, PlacementStep
-from housing.services import offer_update, placement_advance, placement_propose
+from housing.services.offers import offer_update
+from housing.services.placements import placement_advance, placement_propose
 from housing.tests.conftest import SKIPPED, make_landlord, make_offer
 
 

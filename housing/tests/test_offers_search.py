@@ -8,7 +8,7 @@ from django.urls import reverse
 from cases.tests.factories import make_client
 from hagen_zuhause.models import AccessLog
 from housing.models import HousingSearch
-from housing.services import housing_search_save
+from housing.services.offers import housing_search_save
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from django.utils.translation import gettext
 from cases.models import Case
 from cases.tests.factories import make_client
 from hagen_zuhause.codes import CaseType, Outcome
-from housing.admin_senior_flat import SeniorFlatAdmin, SeniorFlatPlaceInline
+from housing.admin.senior_flat import SeniorFlatAdmin, SeniorFlatPlaceInline
 from housing.demo_senior_flat import DEMO_FLAT_NAME, ensure_demo_senior_flat
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
 from housing.occupancy import quarter_start, senior_flat_figures
-from housing.services_senior_flat import resident_move_in, resident_move_out, waiting_add, waiting_remove
+from housing.services.senior_flat import resident_move_in, resident_move_out, waiting_add, waiting_remove
 from housing.tests.factories_placements import make_flat, make_seeker, make_senior
 
 TODAY = timezone.localdate()

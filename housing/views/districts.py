@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from housing.forms import DistrictFormSet
+from housing.forms.districts import DistrictFormSet
 from housing.models import District
-from housing.services_districts import districts_save
+from housing.services.districts import districts_save
 
 
 @permission_required(["housing.add_district", "housing.change_district"], raise_exception=True)

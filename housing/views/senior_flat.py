@@ -1,7 +1,7 @@
 """The senior shared flat (Senioren-WG): places against the goal, residents, occupancy, waiting list.
 
 Flats and places are created by Verwaltung or the team lead in Django's admin
-(housing/admin_senior_flat.py); social workers record residents and keep the waiting list here.
+(housing/admin/senior_flat.py); social workers record residents and keep the waiting list here.
 """
 
 from collections import defaultdict
@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 from hagen_zuhause.audit import clients_in, log_list_view
 from hagen_zuhause.editing import edit_page
 from hagen_zuhause.names import german_sort_key
-from housing import services_senior_flat as services
-from housing.forms_placements import MoveOutForm, ResidentAddForm, WaitingAddForm, WaitingRemoveForm
+from housing.forms.senior_flat import MoveOutForm, ResidentAddForm, WaitingAddForm, WaitingRemoveForm
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
 from housing.occupancy import quarter_start, senior_flat_figures
+from housing.services import senior_flat as services
 
 #: Former residents stay in the overview's list this long after their move-out.
 HISTORY_DAYS = 365

@@ -13,7 +13,7 @@ from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
 from hagen_zuhause.codes import AccommodationKind, CaseType, ContactType, Gender, Outcome, ProviderType, TargetGroup
 from housing.models import FollowUp, LandlordKind, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
-from housing.services import follow_up_answer, placement_advance, placement_propose
+from housing.services.placements import follow_up_answer, placement_advance, placement_propose
 from housing.tests.conftest import SKIPPED, make_landlord, make_offer
 from reports.periods import Period
 

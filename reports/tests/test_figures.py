@@ -12,7 +12,7 @@ from cases.tests.factories import make_client
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
 from hagen_zuhause.codes import CaseType, ContactType, Outcome, TargetGroup
 from housing.models import HousingOffer, Landlord, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
-from housing.services import placement_advance, placement_propose
+from housing.services.placements import placement_advance, placement_propose
 from housing.tests.conftest import SKIPPED
 from reports import drilldown, figures
 from reports.periods import Period

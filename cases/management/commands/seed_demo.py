@@ -19,7 +19,7 @@ from hagen_zuhause.services import DEMO_SECOND_MUNICIPALITY, DEMO_SECOND_SUFFIX,
 from housing import demo_offers
 from housing.demo import HAGEN_DISTRICTS, MUSTERSTADT_DISTRICTS, ensure_demo_kdu_table
 from housing.demo_senior_flat import ensure_demo_senior_flat
-from housing.services_districts import ensure_districts
+from housing.services.districts import ensure_districts
 
 
 class Command(BaseCommand):

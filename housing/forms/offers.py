@@ -1,4 +1,4 @@
-"""Forms of landlords, housing offers and housing searches (placements: housing/forms_placements.py)."""
+"""Forms of landlords, housing offers and housing searches."""
 
 import re
 from datetime import datetime
@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hagen_zuhause.forms import ConfirmationField
 from hagen_zuhause.models import User
+from housing.forms.common import DATE_WIDGET
 from housing.models import District, HousingOffer, HousingSearch, Landlord, OfferStatus
-from housing.services import landlord_version
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from housing.services.offers import landlord_version
 
 
 class GermanDecimalField(forms.DecimalField):
@@ -272,20 +271,3 @@ class HousingSearchForm(VersionedForm):
         if value is not None and value < 1:
             raise forms.ValidationError(_("Enter at least one room."))
         return value
-
-
-class DistrictRowForm(forms.Form):
-    """One line of the organisation's list of districts; an empty new line is ignored."""
-
-    district = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(label=_("Name"), max_length=80, required=False)
-    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("district") and not (cleaned.get("name") or "").strip() and not cleaned.get("DELETE"):
-            self.add_error("name", _("Please enter a name, or tick “remove”."))
-        return cleaned
-
-
-DistrictFormSet = forms.formset_factory(DistrictRowForm, extra=3, can_delete=True, max_num=200, validate_max=True)
