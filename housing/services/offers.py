@@ -1,4 +1,8 @@
-"""Writes of landlords, housing offers and housing searches (maintained in the app pages)."""
+"""Writes of landlords, housing offers and housing searches (maintained in the app pages).
+
+Edits carry the version of the record the form showed (``hagen_zuhause.locking``): a save over a
+newer state is refused instead of silently overwriting someone else's changes.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -6,33 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.services.restriction import refuse_if_processing_restricted
-from hagen_zuhause.locking import check_version, fingerprint
+from hagen_zuhause.locking import check_version, lock_for_edit, record_version, stale_error
 from housing.models import DeclineReason, HousingOffer, HousingSearch, Landlord, OfferStatus
 from housing.services.placements import decline_locked
 
 # --- Landlords ----------------------------------------------------------------------------
-
-#: Landlord fields a person edits; their values make up the landlord's version (see landlord_version).
-LANDLORD_FIELDS = (
-    "kind",
-    "name",
-    "contact_person",
-    "phone",
-    "email",
-    "address",
-    "cooperation_status",
-    "notes",
-    "active",
-)
-
-
-def landlord_version(landlord):
-    """A fingerprint of the landlord's editable values, sent with the edit form.
-
-    Landlord has no change timestamp; comparing the fingerprint when saving tells whether someone
-    else saved in between, so that two edits never silently overwrite each other.
-    """
-    return fingerprint(getattr(landlord, name) for name in LANDLORD_FIELDS)
 
 
 @transaction.atomic
@@ -45,10 +27,9 @@ def landlord_create(*, organisation, actor, **fields):
 
 
 @transaction.atomic
-def landlord_update(*, landlord, actor, version=None, **fields):
+def landlord_update(*, landlord, actor, version="", **fields):
     """Change a landlord; refused when someone else saved since ``version`` was read."""
-    landlord = Landlord.objects.select_for_update().get(pk=landlord.pk)
-    check_version(landlord_version(landlord), version)
+    landlord = lock_for_edit(landlord, version)
     for name, value in fields.items():
         setattr(landlord, name, value)
     landlord.full_clean()
@@ -71,14 +52,13 @@ def offer_create(*, organisation, actor, acquired_by=None, **fields):
 
 
 @transaction.atomic
-def offer_update(*, offer, actor, version=None, **fields):
+def offer_update(*, offer, actor, version="", **fields):
     """Change an offer's data; refused when someone else saved since ``version``.
 
     By hand the status moves only between available and reserved, or a withdrawn offer becomes
     available again. "Let" is set by the placement pipeline alone, "withdrawn" by offer_withdraw.
     """
-    offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
-    check_version(offer.updated_at, version)
+    offer = lock_for_edit(offer, version)
     new_status = fields.pop("status", offer.status)
     if new_status != offer.status:
         if offer.status == OfferStatus.LET:
@@ -127,17 +107,16 @@ def _check_offer(offer):
 
 
 @transaction.atomic
-def housing_search_save(*, client, actor, version=None, **fields):
+def housing_search_save(*, client, actor, version="", **fields):
     """Create or change what a household looks for; refused when someone else saved in between."""
     search = HousingSearch.objects.select_for_update().filter(client=client).first()
     refuse_if_processing_restricted(client)
     if search is None:
-        if version is not None:
-            # The form was loaded for an existing search that has since been deleted.
-            check_version(None, version)
+        # A version means the form was loaded for an existing search that has since been deleted.
+        check_version(None, version)
         search = HousingSearch(client=client)
     else:
-        check_version(search.updated_at, version)
+        check_version(record_version(search), version)
     for name, value in fields.items():
         setattr(search, name, value)
     search.full_clean(validate_unique=False)
@@ -146,5 +125,5 @@ def housing_search_save(*, client, actor, version=None, **fields):
             search.save()
     except IntegrityError:
         # Two first saves at the same moment: the other one won.
-        raise ValidationError(_("Someone else saved this record while you were editing it.")) from None
+        raise stale_error() from None
     return search
