@@ -1,4 +1,4 @@
-"""The form of the organisation's list of districts: one line per district."""
+"""The form of the organisation's list of districts: one line per district, and the list's version."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,3 +19,9 @@ class DistrictRowForm(forms.Form):
 
 
 DistrictFormSet = forms.formset_factory(DistrictRowForm, extra=3, can_delete=True, max_num=200, validate_max=True)
+
+
+class DistrictListForm(forms.Form):
+    """The list as a whole: the version of the list the page showed, and the refusals of the service."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
