@@ -1,6 +1,6 @@
 """What the forms of housing share: date and time inputs, and the choice lists of clients.
 
-Every client choice list is scoped with ``visible_to``.
+Every client choice list is scoped with ``visible_to`` and sorted in the database (``NameKey``).
 """
 
 from django import forms
@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 
 from cases.models import Case
 from hagen_zuhause.codes import CaseType
-from hagen_zuhause.names import german_sort_key
+from hagen_zuhause.functions import NameKey
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -20,8 +20,8 @@ def client_label(client):
 
 
 def sorted_choices(clients):
-    """(id, label) pairs in German alphabetical order (the database collation cannot be trusted)."""
-    ordered = sorted(clients, key=lambda c: (german_sort_key(c.last_name), german_sort_key(c.first_name), c.pk))
+    """(id, label) pairs of the ``clients`` queryset in German alphabetical order, sorted in the database."""
+    ordered = clients.order_by(NameKey("last_name"), NameKey("first_name"), "pk")
     return [(client.pk, client_label(client)) for client in ordered]
 
 

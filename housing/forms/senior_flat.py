@@ -44,7 +44,7 @@ class ResidentAddForm(forms.Form):
         waiting_ids = {entry.client_id for entry in waiting}
         field = self.fields["client"]
         field.queryset = eligible_for_senior_flat(user, also=waiting_ids)
-        others = [client for client in eligible_for_senior_flat(user) if client.pk not in waiting_ids]
+        others = eligible_for_senior_flat(user).exclude(pk__in=waiting_ids)
         field.choices = [
             ("", _("Choose a person")),
             (_("On the waiting list"), [(entry.client_id, client_label(entry.client)) for entry in waiting]),

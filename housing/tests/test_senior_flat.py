@@ -359,6 +359,21 @@ def test_the_waiting_list_form_offers_only_eligible_visible_people(client_of, so
     assert "Notunterkunft endet im März" in _overview(browser)
 
 
+def test_people_and_flats_are_listed_in_german_alphabetical_order(client_of, social_worker, organisation, flat):
+    for last_name in ["Zander", "Özdemir", "Oberhagen", "Abel"]:
+        make_senior(social_worker, first_name="Rita", last_name=last_name)
+    for name in ["Senioren-WG Zentrum", "Senioren-WG Ährenfeld"]:
+        make_flat(organisation, places=1, name=name)
+    browser = client_of(social_worker)
+
+    form = browser.get(reverse("housing:waiting_add", args=[flat.pk])).context["form"]
+    offered = [str(label).split(",")[0] for value, label in form.fields["client"].choices if value]
+    assert offered == ["Abel", "Oberhagen", "Özdemir", "Zander"]
+    page = _overview(browser)
+    shown = [page.index(name) for name in ["Senioren-WG Ährenfeld", "Senioren-WG Wehringhausen", "Senioren-WG Zentrum"]]
+    assert shown == sorted(shown)
+
+
 def test_removing_from_the_waiting_list_through_the_page(client_of, social_worker, flat, senior):
     entry = waiting_add(flat=flat, client=senior, actor=social_worker)
 
