@@ -18,7 +18,7 @@ from hagen_zuhause.middleware import SessionActivityMiddleware
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
-from housing.services_districts import ensure_districts
+from housing.services.districts import ensure_districts
 
 PASSWORD = "ein langes Testpasswort 2026"
 _ROLE_KEYS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")

@@ -31,7 +31,7 @@ from housing.models import (
     PlacementStep,
     PlacementStepRecord,
 )
-from housing.services import FOLLOW_UP_MONTHS
+from housing.services.placements import FOLLOW_UP_MONTHS
 
 # Made-up names: demo data must not look like records of real companies.
 LANDLORDS = [

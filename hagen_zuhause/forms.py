@@ -56,6 +56,10 @@ class VersionedModelForm(forms.ModelForm):
         """The version of the stored record the form is opened on."""
         return record_version(instance)
 
+    def values(self):
+        """The cleaned model fields, for a service that takes them as keywords."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+
 
 class ConfirmationField(forms.BooleanField):
     """The one way a weighty action is confirmed: a box ticked in the same form as the action.

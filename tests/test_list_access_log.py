@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hagen_zuhause.codes import TargetGroup
 from hagen_zuhause.models import AccessLog
-from housing.services_senior_flat import resident_move_in, waiting_add
+from housing.services.senior_flat import resident_move_in, waiting_add
 from reports.tests.factories import contact
 from tests.builders import (
     make_client,

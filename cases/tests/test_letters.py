@@ -27,7 +27,7 @@ from hagen_zuhause.codes import DocumentKind
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import AccessLog
 from housing.models import LandlordKind
-from housing.services import landlord_create, offer_create
+from housing.services.offers import landlord_create, offer_create
 from tests.builders import make_appointment, make_client, make_notice, make_partner
 
 DRAFT_MARK = "Vorlage – vor Verwendung von der Stadt zu prüfen"

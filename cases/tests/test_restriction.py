@@ -138,8 +138,8 @@ def test_the_pages_restrict_and_lift_with_reasons(person, team_lead, client_of):
 
 
 def test_the_housing_services_refuse_a_restricted_client_too(social_worker, team_lead):
-    from housing import services as housing_services
-    from housing.services_senior_flat import waiting_add
+    from housing.services import placements as housing_services
+    from housing.services.senior_flat import waiting_add
 
     seeker = make_seeker(social_worker, last_name="Wohnungssuche")
     placement = make_placement(social_worker, client=seeker)

@@ -7,7 +7,7 @@ from datetime import date
 from cooperation import services
 from cooperation.models import AgreementStatus, PartnerKind
 from housing.models import PlacementStep
-from housing.services import placement_advance, placement_propose
+from housing.services.placements import placement_advance, placement_propose
 from tests.builders import PDF_BYTES, SKIPPED, make_client, make_landlord, make_offer, upload
 
 _numbers = itertools.count(1)

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from housing.services_senior_flat import resident_move_in, waiting_add
+from housing.services.senior_flat import resident_move_in, waiting_add
 from tests.builders import make_flat, make_offer, make_placement, make_seeker, make_senior
 from tests.routes import Route
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from housing.board import stall_limits
 from housing.models import DEFAULT_STALL_DAYS, PlacementStep, StallThreshold
-from housing.services import placement_decline, stall_thresholds_save
+from housing.services.placements import placement_decline, stall_thresholds_save
 from tests.builders import make_offer, make_placement, make_seeker
 
 TODAY = timezone.localdate()

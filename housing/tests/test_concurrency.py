@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from housing.models import DeclineReason, OfferStatus, Placement, PlacementStep, PlacementStepRecord
-from housing.services import placement_advance
+from housing.services.placements import placement_advance
 from tests.builders import make_offer, make_placement, make_seeker
 
 SIGNED_MESSAGE = (

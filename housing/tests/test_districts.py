@@ -10,7 +10,8 @@ from hagen_zuhause.database import owner_connection
 from hagen_zuhause.roles import Role
 from hagen_zuhause.services import user_create
 from housing.models import District, HousingOffer, HousingSearch
-from housing.services import housing_search_save
+from housing.services.districts import districts_version
+from housing.services.offers import housing_search_save
 from tests.builders import make_client, make_landlord, make_offer
 
 URL = reverse("housing:districts")
@@ -103,6 +104,24 @@ def test_a_district_in_use_cannot_be_removed(client_of, admin_staff, organisatio
     assert "Hagen-Nord" in _names(organisation)  # nothing changed
     client_of(admin_staff).post(URL, _rows(districts, delete=(nord.pk,)))
     assert "Hagen-Nord" not in _names(organisation)
+
+
+def test_a_save_over_a_list_saved_meanwhile_by_someone_else_is_refused_and_changes_nothing(
+    client_of, admin_staff, organisation
+):
+    districts = list(District.objects.of_organisation(organisation).order_by("position"))
+    web = client_of(admin_staff)
+    shown = web.get(URL).context["form"]["version"].value()
+    assert shown == districts_version(organisation)
+    districts[0].name = "Innenstadt"
+    assert web.post(URL, {**_rows(districts), "version": shown}).status_code == 302  # a colleague saves first
+
+    districts[0].name, districts[1].name = "Hagen-Mitte", "Nordstadt"
+    response = web.post(URL, {**_rows(districts, extra=["Boele"]), "version": shown})
+
+    assert response.status_code == 200
+    assert "Jemand anderes hat diesen Datensatz gespeichert" in response.content.decode()
+    assert _names(organisation) == ["Innenstadt", "Hagen-Nord", "Hohenlimburg", "Eilpe/Dahl", "Haspe"]
 
 
 def test_two_municipalities_keep_their_own_districts(client_of, organisation, other_organisation):

@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from cases.services.cases import case_open
 from hagen_zuhause.codes import CaseType
+from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import AccessLog
 from housing.models import CooperationStatus, Landlord, LandlordKind
-from housing.services import landlord_update, landlord_version, placement_propose
+from housing.services.offers import landlord_update
+from housing.services.placements import placement_propose
 from tests.builders import make_client, make_landlord, make_offer
 
 
@@ -34,7 +36,7 @@ def _edit_data(landlord, **overrides):
         kind=landlord.kind,
         name=landlord.name,
         cooperation_status=landlord.cooperation_status,
-        version=landlord_version(landlord),
+        version=record_version(Landlord.objects.get(pk=landlord.pk)),
     )
     data.update(overrides)
     return data
@@ -92,9 +94,13 @@ def test_an_edit_saved_meanwhile_by_someone_else_is_not_overwritten(client_of, a
 
 
 def test_an_edit_with_the_current_version_is_saved(client_of, admin_staff, landlord):
-    response = client_of(admin_staff).post(
+    http = client_of(admin_staff)
+    shown = http.get(reverse("housing:landlord_edit", args=[landlord.pk])).context["form"]["version"].value()
+    assert shown == _edit_data(landlord)["version"]
+
+    response = http.post(
         reverse("housing:landlord_edit", args=[landlord.pk]),
-        _edit_data(landlord, cooperation_status=CooperationStatus.COOPERATING, active=""),
+        _edit_data(landlord, cooperation_status=CooperationStatus.COOPERATING, active="", version=shown),
     )
     assert response.status_code == 302
     landlord.refresh_from_db()

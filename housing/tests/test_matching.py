@@ -15,7 +15,8 @@ from hagen_zuhause.models import AccessLog
 from housing import kdu, matching
 from housing.matching import FAIL, OK, UNKNOWN, Household, assess, matches_for_offer, offers_for_client
 from housing.models import District, HousingOffer, HousingSearch, OfferStatus
-from housing.services import housing_search_save, placement_propose
+from housing.services.offers import housing_search_save
+from housing.services.placements import placement_propose
 from tests.builders import make_client, make_offer
 
 TODAY = date(2026, 11, 25)
@@ -393,7 +394,7 @@ def test_offers_for_a_client_show_only_open_offers_of_the_organisation(social_wo
     make_offer(social_worker, status=OfferStatus.RESERVED)
     make_offer(outsider)
     withdrawn = make_offer(social_worker)
-    from housing.services import offer_withdraw
+    from housing.services.offers import offer_withdraw
 
     offer_withdraw(offer=withdrawn, actor=social_worker)
 

@@ -30,7 +30,8 @@ from housing.matching.candidates import _households_with_open_provision, _open_p
 from housing.matching.rankings import _kdu_class, _verdict
 from housing.matching.rules import _OFFER_RULE_FIELDS, _fit_reasons, _notes, _suggestion
 from housing.models import HousingOffer, HousingSearch, KduTable, OfferStatus
-from housing.services import housing_search_save, placement_propose
+from housing.services.offers import housing_search_save
+from housing.services.placements import placement_propose
 from tests.builders import make_client, make_landlord, make_offer
 
 TODAY = date(2026, 11, 25)

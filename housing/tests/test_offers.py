@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from cases.services.cases import case_open
 from hagen_zuhause.codes import CaseType
+from hagen_zuhause.locking import record_version
 from housing.models import DeclineReason, HousingOffer, LandlordKind, OfferStatus, Placement, PlacementStep
-from housing.services import offer_update, placement_advance, placement_propose
+from housing.services.offers import offer_update
+from housing.services.placements import placement_advance, placement_propose
 from tests.builders import SKIPPED, make_client, make_landlord, make_offer
 
 
@@ -51,7 +53,7 @@ def _edit_data(offer, **overrides):
         service_costs=str(offer.service_costs) if offer.service_costs is not None else "",
         status=offer.status,
         acquired_on=offer.acquired_on.isoformat(),
-        version=offer.updated_at.isoformat(),
+        version=record_version(HousingOffer.objects.get(pk=offer.pk)),
     )
     data.update(overrides)
     return data
@@ -124,8 +126,13 @@ def test_an_edit_saved_meanwhile_by_someone_else_is_not_overwritten(client_of, s
 
 
 def test_an_edit_with_the_current_version_is_saved(client_of, social_worker, offer):
-    response = client_of(social_worker).post(
-        reverse("housing:offer_edit", args=[offer.pk]), _edit_data(offer, cold_rent="399,00", status="reserved")
+    http = client_of(social_worker)
+    shown = http.get(reverse("housing:offer_edit", args=[offer.pk])).context["form"]["version"].value()
+    assert shown == _edit_data(offer)["version"]
+
+    response = http.post(
+        reverse("housing:offer_edit", args=[offer.pk]),
+        _edit_data(offer, cold_rent="399,00", status="reserved", version=shown),
     )
 
     assert response.status_code == 302

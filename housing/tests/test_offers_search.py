@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import AccessLog
 from housing.models import HousingSearch
-from housing.services import housing_search_save
+from housing.services.offers import housing_search_save
 from tests.builders import make_client
 
 
@@ -72,7 +73,7 @@ def test_a_search_saved_meanwhile_by_someone_else_is_not_overwritten(
     client_of, social_worker, team_lead, client_record
 ):
     search = housing_search_save(client=client_record, actor=social_worker, districts=["mitte"])
-    loaded = _data(version=search.updated_at.isoformat())
+    loaded = _data(version=record_version(HousingSearch.objects.get(pk=search.pk)))
     housing_search_save(client=client_record, actor=team_lead, note="Nur Erdgeschoss!", max_floor_without_lift=0)
 
     response = client_of(social_worker).post(reverse("housing:housing_search_edit", args=[client_record.pk]), loaded)

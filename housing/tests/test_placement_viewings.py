@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.models import Appointment
 from hagen_zuhause.codes import AppointmentKind, AppointmentStatus
 from housing.models import PlacementStep
-from housing.services import placement_advance, placement_decline, placement_plan_step
+from housing.services.placements import placement_advance, placement_decline, placement_plan_step
 from tests.builders import SKIPPED, make_placement
 
 pytestmark = pytest.mark.django_db

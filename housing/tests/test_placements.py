@@ -16,7 +16,7 @@ from cases.models import Case, HouseholdMember, Task
 from hagen_zuhause.codes import CaseType, Outcome, TaskKind
 from hagen_zuhause.dates import add_months
 from hagen_zuhause.models import AccessLog
-from housing import kdu, services
+from housing import kdu
 from housing.models import (
     DeclineReason,
     FollowUp,
@@ -26,7 +26,7 @@ from housing.models import (
     PlacementStep,
     PlacementStepRecord,
 )
-from housing.services import placement_advance, placement_decline, placement_propose
+from housing.services.placements import follow_up_answer, placement_advance, placement_decline, placement_propose
 from tests.builders import make_client, make_offer, make_placement, make_seeker
 
 TODAY = timezone.localdate()
@@ -293,7 +293,7 @@ def test_an_answer_is_recorded_and_its_task_done(social_worker, seeker):
     placement = make_placement(social_worker, client=seeker, step="moved_in", on=TODAY - timedelta(days=100))
     follow_up = placement.follow_ups.get(months=3)
 
-    services.follow_up_answer(follow_up=follow_up, result="held", actor=social_worker, note="Miete läuft")
+    follow_up_answer(follow_up=follow_up, result="held", actor=social_worker, note="Miete läuft")
 
     follow_up.refresh_from_db()
     assert (follow_up.result, follow_up.answered_on, follow_up.answered_by) == ("held", TODAY, social_worker)
@@ -306,21 +306,19 @@ def test_an_answer_needs_a_result_and_a_date_after_the_move_in(social_worker, se
     follow_up = placement.follow_ups.get(months=3)
 
     with pytest.raises(ValidationError, match="ob das Mietverhältnis noch besteht"):
-        services.follow_up_answer(follow_up=follow_up, result="", actor=social_worker)
+        follow_up_answer(follow_up=follow_up, result="", actor=social_worker)
     with pytest.raises(ValidationError, match="vor dem Einzug"):
-        services.follow_up_answer(
-            follow_up=follow_up, result="held", actor=social_worker, on=TODAY - timedelta(days=11)
-        )
+        follow_up_answer(follow_up=follow_up, result="held", actor=social_worker, on=TODAY - timedelta(days=11))
     assert not FollowUp.objects.answered().exists()
 
 
 def test_two_workers_answering_at_once_do_not_overwrite_each_other(social_worker, team_lead, seeker):
     placement = make_placement(social_worker, client=seeker, step="moved_in", on=TODAY - timedelta(days=100))
     follow_up = placement.follow_ups.get(months=3)
-    services.follow_up_answer(follow_up=follow_up, result="held", actor=team_lead, previous_result="")
+    follow_up_answer(follow_up=follow_up, result="held", actor=team_lead, previous_result="")
 
     with pytest.raises(ValidationError, match="inzwischen eine Antwort erfasst"):
-        services.follow_up_answer(follow_up=follow_up, result="lost", actor=social_worker, previous_result="")
+        follow_up_answer(follow_up=follow_up, result="lost", actor=social_worker, previous_result="")
 
     follow_up.refresh_from_db()
     assert (follow_up.result, follow_up.answered_by) == ("held", team_lead)
@@ -500,7 +498,7 @@ def test_the_placement_page_costs_the_same_queries_with_more_related_rows(client
 def test_a_moved_in_placement_page_stays_within_the_query_budget(client_of, social_worker, seeker, kdu_table):
     browser = client_of(social_worker)
     placement = make_placement(social_worker, client=seeker, step="moved_in", on=TODAY - timedelta(days=200))
-    services.follow_up_answer(follow_up=placement.follow_ups.get(months=3), result="held", actor=social_worker)
+    follow_up_answer(follow_up=placement.follow_ups.get(months=3), result="held", actor=social_worker)
     for _number in range(10):
         make_placement(social_worker, client=seeker, step="viewing")
 

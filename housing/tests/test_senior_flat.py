@@ -17,10 +17,10 @@ from django.utils.translation import gettext
 
 from cases.models import Case
 from hagen_zuhause.codes import CaseType, Outcome
-from housing.admin_senior_flat import SeniorFlatAdmin, SeniorFlatPlaceInline
+from housing.admin.senior_flat import SeniorFlatAdmin, SeniorFlatPlaceInline
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
 from housing.occupancy import quarter_start, senior_flat_figures
-from housing.services_senior_flat import resident_move_in, resident_move_out, waiting_add, waiting_remove
+from housing.services.senior_flat import resident_move_in, resident_move_out, waiting_add, waiting_remove
 from tests.builders import make_client, make_flat, make_seeker, make_senior
 
 TODAY = timezone.localdate()
@@ -355,6 +355,21 @@ def test_the_waiting_list_form_offers_only_eligible_visible_people(client_of, so
 
     assert _messages(response) == ["Ion Popescu steht auf der Warteliste."]
     assert "Notunterkunft endet im März" in _overview(browser)
+
+
+def test_people_and_flats_are_listed_in_german_alphabetical_order(client_of, social_worker, organisation, flat):
+    for last_name in ["Zander", "Özdemir", "Oberhagen", "Abel"]:
+        make_senior(social_worker, first_name="Rita", last_name=last_name)
+    for name in ["Senioren-WG Zentrum", "Senioren-WG Ährenfeld"]:
+        make_flat(organisation, places=1, name=name)
+    browser = client_of(social_worker)
+
+    form = browser.get(reverse("housing:waiting_add", args=[flat.pk])).context["form"]
+    offered = [str(label).split(",")[0] for value, label in form.fields["client"].choices if value]
+    assert offered == ["Abel", "Oberhagen", "Özdemir", "Zander"]
+    page = _overview(browser)
+    shown = [page.index(name) for name in ["Senioren-WG Ährenfeld", "Senioren-WG Wehringhausen", "Senioren-WG Zentrum"]]
+    assert shown == sorted(shown)
 
 
 def test_removing_from_the_waiting_list_through_the_page(client_of, social_worker, flat, senior):

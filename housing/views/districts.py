@@ -1,41 +1,51 @@
 """The organisation's list of districts, kept by Verwaltung (offers, housing searches and filters use it)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from housing.forms import DistrictFormSet
+from hagen_zuhause.editing import edit_page
+from housing.forms.districts import DistrictFormSet, DistrictListForm
 from housing.models import District
-from housing.services_districts import districts_save
+from housing.services.districts import districts_save, districts_version
 
 
 @permission_required(["housing.add_district", "housing.change_district"], raise_exception=True)
 def district_list(request):
-    """Add, rename, reorder and remove districts in one form; a district still in use cannot be removed."""
+    """Add, rename, reorder and remove districts in one form; a district still in use cannot be removed.
+
+    The form carries the version of the whole list: a save over a list someone else saved meanwhile is
+    refused and changes nothing.
+    """
     organisation = request.user.organisation
     districts = list(District.objects.of_organisation(organisation).order_by("position", "name"))
     initial = [{"district": d.pk, "name": d.name, "position": d.position} for d in districts]
     formset = DistrictFormSet(request.POST or None, initial=initial, prefix="districts")
-    errors = []
-    if request.method == "POST" and formset.is_valid():
+    form = DistrictListForm(request.POST or None, initial={"version": districts_version(organisation)})
+
+    def save(form):
         by_pk = {district.pk: district for district in districts}
         rows = [
             {
-                "district": by_pk.get(form.cleaned_data["district"]) if form.cleaned_data.get("district") else None,
-                "name": form.cleaned_data.get("name") or "",
-                "position": form.cleaned_data.get("position"),
-                "delete": form.cleaned_data.get("DELETE", False),
+                "district": by_pk.get(row.cleaned_data["district"]) if row.cleaned_data.get("district") else None,
+                "name": row.cleaned_data.get("name") or "",
+                "position": row.cleaned_data.get("position"),
+                "delete": row.cleaned_data.get("DELETE", False),
             }
-            for form in formset
-            if form.cleaned_data.get("district") or (form.cleaned_data.get("name") or "").strip()
+            for row in formset
+            if row.cleaned_data.get("district") or (row.cleaned_data.get("name") or "").strip()
         ]
-        try:
-            districts_save(organisation=organisation, actor=request.user, rows=rows)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, _("The list of districts is saved."))
-            return redirect("housing:districts")
-    return render(request, "housing/district_list.html", {"formset": formset, "errors": errors})
+        return districts_save(
+            organisation=organisation, actor=request.user, rows=rows, version=form.cleaned_data["version"]
+        )
+
+    return edit_page(
+        request,
+        form,
+        save=save,
+        is_valid=lambda: all([form.is_valid(), formset.is_valid()]),
+        template="housing/district_list.html",
+        context={"formset": formset},
+        success_url=lambda _districts: "housing:districts",
+        success_message=_("The list of districts is saved."),
+        creating=True,
+    )

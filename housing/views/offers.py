@@ -17,9 +17,9 @@ from hagen_zuhause.audit import clients_in, log_access, log_list_view
 from hagen_zuhause.editing import edit_page
 from hagen_zuhause.functions import NameKey
 from hagen_zuhause.models import AccessLog
-from housing import kdu, matching, services
+from housing import kdu, matching
 from housing.filters import LandlordFilterSet, OfferFilterSet
-from housing.forms import HousingSearchForm, LandlordForm, OfferForm, OfferWithdrawForm
+from housing.forms.offers import HousingSearchForm, LandlordForm, OfferForm, OfferWithdrawForm
 from housing.models import (
     District,
     HousingOffer,
@@ -30,6 +30,7 @@ from housing.models import (
     OfferStatus,
     Placement,
 )
+from housing.services import offers as services
 
 # --- Landlords -----------------------------------------------------------------------------
 

@@ -24,9 +24,9 @@ from hagen_zuhause.codes import AppointmentStatus, CaseType
 from hagen_zuhause.editing import add_service_error, edit_page
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.redirects import next_url
-from housing import kdu, services
+from housing import kdu
 from housing.board import build_board, stall_limits
-from housing.forms_placements import (
+from housing.forms.placements import (
     FollowUpAnswerForm,
     PlacementAdvanceForm,
     PlacementDeclineForm,
@@ -43,6 +43,7 @@ from housing.models import (
     Placement,
     PlacementStep,
 )
+from housing.services import placements as services
 
 
 def _visible_placements(user):

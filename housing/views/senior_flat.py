@@ -1,7 +1,7 @@
 """The senior shared flat (Senioren-WG): places against the goal, residents, occupancy, waiting list.
 
 Flats and places are created by Verwaltung or the team lead in Django's admin
-(housing/admin_senior_flat.py); social workers record residents and keep the waiting list here.
+(housing/admin/senior_flat.py); social workers record residents and keep the waiting list here.
 """
 
 from collections import defaultdict
@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from hagen_zuhause.audit import clients_in, log_list_view
 from hagen_zuhause.editing import edit_page
-from hagen_zuhause.names import german_sort_key
-from housing import services_senior_flat as services
-from housing.forms_placements import MoveOutForm, ResidentAddForm, WaitingAddForm, WaitingRemoveForm
+from hagen_zuhause.functions import NameKey
+from housing.forms.senior_flat import MoveOutForm, ResidentAddForm, WaitingAddForm, WaitingRemoveForm
 from housing.models import SeniorFlat, SeniorFlatPlace, SeniorFlatResidency, WaitingListEntry
 from housing.occupancy import quarter_start, senior_flat_figures
+from housing.services import senior_flat as services
 
 #: Former residents stay in the overview's list this long after their move-out.
 HISTORY_DAYS = 365
@@ -47,6 +47,7 @@ def overview(request):
         SeniorFlat.objects.visible_to(user)
         .select_related("landlord")
         .prefetch_related(Prefetch("places", queryset=places_today, to_attr="places_today"))
+        .order_by(NameKey("name"), "pk")
     )
     residencies = list(
         SeniorFlatResidency.objects.visible_to(user)
@@ -73,7 +74,7 @@ def overview(request):
     for entry in waiting:
         waiting_by_flat[entry.flat_id].append(entry)
     sections = []
-    for flat in sorted(flats, key=lambda f: (german_sort_key(f.name), f.pk)):
+    for flat in flats:
         places = []
         for place in flat.places_today:
             resident = current_by_place.get(place.pk)

@@ -12,7 +12,7 @@ from cases.services.clients import target_group_join
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
 from hagen_zuhause.codes import AccommodationKind, CaseType, ContactType, Gender, Outcome, ProviderType, TargetGroup
 from housing.models import FollowUp, LandlordKind, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
-from housing.services import follow_up_answer, placement_advance, placement_propose
+from housing.services.placements import follow_up_answer, placement_advance, placement_propose
 from reports.periods import Period
 from tests.builders import SKIPPED, make_client, make_landlord, make_offer
 

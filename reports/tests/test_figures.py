@@ -11,7 +11,7 @@ from cases.services.clients import target_group_join
 from cooperation.models import Agreement, GroupOffer, Partner, PartnerKind
 from hagen_zuhause.codes import CaseType, ContactType, Outcome, TargetGroup
 from housing.models import HousingOffer, Landlord, SeniorFlat, SeniorFlatPlace, SeniorFlatResidency
-from housing.services import placement_advance, placement_propose
+from housing.services.placements import placement_advance, placement_propose
 from reports import drilldown, figures
 from reports.periods import Period
 from tests.builders import SKIPPED, make_client

@@ -79,7 +79,7 @@ def demo_users(transactional_db):
     """The demo organisation with its three accounts and Hagen's districts; returns the organisation."""
     from demo.municipalities import HAGEN_DISTRICTS
     from hagen_zuhause.services import demo_organisation_ensure
-    from housing.services_districts import ensure_districts
+    from housing.services.districts import ensure_districts
 
     # The flush after each transactional test empties the role groups too; post_migrate
     # (sent by the flush) recreates them with their permissions.

@@ -12,7 +12,7 @@ from cases.models import Appointment
 from cases.services.clients import client_create
 from cases.services.restriction import processing_restrict
 from hagen_zuhause.models import User
-from housing.services import placement_propose
+from housing.services.placements import placement_propose
 from tests.browser.conftest import accessibility_problems
 from tests.browser.test_placements import household_and_flat, log_in
 from tests.builders import make_appointment

@@ -13,7 +13,7 @@ from demo.kdu import ensure_demo_kdu_table
 from hagen_zuhause.codes import CaseType, Relationship, TargetGroup
 from hagen_zuhause.models import User
 from housing.models import HousingOffer
-from housing.services import housing_search_save
+from housing.services.offers import housing_search_save
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems
 
 

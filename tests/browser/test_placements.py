@@ -17,7 +17,8 @@ from demo.senior_flat import ensure_demo_senior_flat
 from hagen_zuhause.codes import CaseType, TargetGroup
 from hagen_zuhause.models import User
 from housing.models import Placement
-from housing.services import landlord_create, offer_create, placement_propose
+from housing.services.offers import landlord_create, offer_create
+from housing.services.placements import placement_propose
 from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems
 
 

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from housing.models import KduLimit, KduTable, LandlordKind
-from housing.services import landlord_create, offer_create
+from housing.services.offers import landlord_create, offer_create
 
 _numbers = itertools.count(1)
 

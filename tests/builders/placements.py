@@ -4,8 +4,8 @@ from datetime import date
 
 from cases.services.cases import case_open
 from hagen_zuhause.codes import CaseType, TargetGroup
-from housing import services
 from housing.models import PIPELINE, SeniorFlat, SeniorFlatPlace
+from housing.services import placements as services
 from tests.builders.clients import make_client
 from tests.builders.offers import make_offer
 

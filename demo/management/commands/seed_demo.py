@@ -19,7 +19,7 @@ from hagen_zuhause.audit import system_context
 from hagen_zuhause.database import owner_connection
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.services import DEMO_SECOND_MUNICIPALITY, DEMO_SECOND_SUFFIX, demo_organisation_ensure
-from housing.services_districts import ensure_districts
+from housing.services.districts import ensure_districts
 
 
 class Command(BaseCommand):

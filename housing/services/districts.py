@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from hagen_zuhause.locking import check_version, fingerprint
 from hagen_zuhause.models import Organisation
 from housing.models import District, HousingOffer, HousingSearch
 
@@ -27,14 +28,22 @@ def district_in_use(district):
     return offers.exists() or searches.exists()
 
 
+def districts_version(organisation):
+    """The version of the organisation's whole list: a fingerprint of its rows, sent with the list's form."""
+    rows = District.objects.of_organisation(organisation).order_by("pk").values_list("pk", "code", "name", "position")
+    return fingerprint(rows)
+
+
 @transaction.atomic
-def districts_save(*, organisation, actor, rows):
+def districts_save(*, organisation, actor, rows, version=""):
     """Save the organisation's list: ``rows`` are ``{"district": District|None, "name", "position", "delete"}``.
 
     New rows get a code from their name; a renamed district keeps its code. Removing a district still in
-    use is refused with a German message and nothing is changed.
+    use is refused with a German message and nothing is changed; so is a save over a list that someone
+    else saved since ``version`` was read.
     """
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one save at a time
+    check_version(districts_version(organisation), version)
     existing = {district.pk: district for district in District.objects.of_organisation(organisation)}
     names = {}
     for row in rows:

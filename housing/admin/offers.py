@@ -1,4 +1,4 @@
-"""Django's admin for housing: Verwaltung maintains the KdU tables of its own organisation here.
+"""Django's admin of the KdU tables: Verwaltung maintains the tables of its own organisation here.
 
 Landlords and offers are maintained in the application's own pages, not here.
 """
@@ -85,7 +85,3 @@ class KduTableAdmin(admin.ModelAdmin):
         if not request.user.is_superuser:
             obj.organisation_id = request.user.organisation_id
         super().save_model(request, obj, form, change)
-
-
-# The senior shared flat has its own admin module.
-from housing import admin_senior_flat  # noqa: E402,F401

@@ -1,7 +1,6 @@
-"""Forms of landlords, housing offers and housing searches (placements: housing/forms_placements.py)."""
+"""Forms of landlords, housing offers and housing searches."""
 
 import re
-from datetime import datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
@@ -10,12 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hagen_zuhause.forms import ConfirmationField
+from hagen_zuhause.forms import ConfirmationField, VersionedModelForm
 from hagen_zuhause.models import User
+from housing.forms.common import DATE_WIDGET
 from housing.models import District, HousingOffer, HousingSearch, Landlord, OfferStatus
-from housing.services import landlord_version
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class GermanDecimalField(forms.DecimalField):
@@ -38,33 +35,7 @@ def _row(*names, width="col-md"):
     return Div(*[Div(Field(name), css_class=width) for name in names], css_class="row")
 
 
-class VersionedForm(forms.ModelForm):
-    """A form that sends the version of the record it was loaded with, to detect concurrent edits."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def version_of(self, instance):
-        return instance.updated_at.isoformat() if instance.pk and instance.updated_at else ""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.version_of(self.instance)
-
-    def clean_version(self):
-        value = self.cleaned_data["version"]
-        if not value:
-            return None
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            raise forms.ValidationError(_("Please reload the page and enter your changes again.")) from None
-
-    def values(self):
-        """The cleaned model fields, for the service call."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
-
-
-class LandlordForm(VersionedForm):
+class LandlordForm(VersionedModelForm):
     class Meta:
         model = Landlord
         fields = [
@@ -91,14 +62,8 @@ class LandlordForm(VersionedForm):
             "version",
         )
 
-    def version_of(self, instance):
-        return landlord_version(instance) if instance.pk else ""
 
-    def clean_version(self):
-        return self.cleaned_data["version"] or None
-
-
-class OfferForm(VersionedForm):
+class OfferForm(VersionedModelForm):
     """Create or edit a housing offer. The status moves by hand only between available and reserved."""
 
     class Meta:
@@ -222,7 +187,7 @@ class OfferWithdrawForm(forms.Form):
     confirmed = ConfirmationField(label=_("Withdraw the offer; households proposed for it are declined."))
 
 
-class HousingSearchForm(VersionedForm):
+class HousingSearchForm(VersionedModelForm):
     """What a household looks for; empty districts mean any district."""
 
     districts = forms.MultipleChoiceField(
@@ -272,20 +237,3 @@ class HousingSearchForm(VersionedForm):
         if value is not None and value < 1:
             raise forms.ValidationError(_("Enter at least one room."))
         return value
-
-
-class DistrictRowForm(forms.Form):
-    """One line of the organisation's list of districts; an empty new line is ignored."""
-
-    district = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(label=_("Name"), max_length=80, required=False)
-    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("district") and not (cleaned.get("name") or "").strip() and not cleaned.get("DELETE"):
-            self.add_error("name", _("Please enter a name, or tick “remove”."))
-        return cleaned
-
-
-DistrictFormSet = forms.formset_factory(DistrictRowForm, extra=3, can_delete=True, max_num=200, validate_max=True)

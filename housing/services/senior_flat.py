@@ -3,7 +3,7 @@
 The rules that concurrency could break are exclusion constraints in the database (a place never
 has two residents on overlapping dates, a person never lives in two places at once); the services
 turn their violations into the German message of the constraint. Placements and follow-ups are in
-housing.services.
+housing.services.placements.
 """
 
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""Writes of housing: offers and the placement pipeline.
+"""Writes of the placement pipeline: propose, advance, plan, decline; follow-ups; stall thresholds.
 
 The rules that concurrency could break are database constraints (see housing.models.Placement);
 the services take row locks in a fixed order (offer, then placement) so that two workers signing
@@ -18,7 +18,6 @@ from cases.services.cases import case_close
 from cases.services.restriction import refuse_if_processing_restricted
 from hagen_zuhause.codes import AppointmentStatus, CaseType, Outcome, TaskKind
 from hagen_zuhause.dates import add_months
-from hagen_zuhause.locking import check_version, fingerprint
 from housing.models import (
     DEFAULT_STALL_DAYS,
     PIPELINE,
@@ -28,8 +27,6 @@ from housing.models import (
     FollowUp,
     FollowUpResult,
     HousingOffer,
-    HousingSearch,
-    Landlord,
     OfferStatus,
     Placement,
     PlacementStep,
@@ -59,31 +56,6 @@ def _explain(error):
 def household_size(client):
     """The client plus the household members living with them."""
     return 1 + client.household_members.count()
-
-
-@transaction.atomic
-def offer_create(*, organisation, actor, acquired_by=None, **fields):
-    """Record a flat offered to the office; acquired by the actor (or a colleague) today unless told otherwise."""
-    offer = HousingOffer(organisation=organisation, acquired_by=acquired_by or actor, **fields)
-    offer.acquired_on = offer.acquired_on or timezone.localdate()
-    _check_offer(offer)
-    offer.full_clean()
-    offer.save()
-    return offer
-
-
-@transaction.atomic
-def offer_withdraw(*, offer, actor, on=None):
-    """Withdraw an offer; its active placements are declined with that reason."""
-    offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
-    if offer.status == OfferStatus.LET:
-        raise ValidationError(_("A let flat cannot be withdrawn."))
-    on = on or timezone.localdate()
-    offer.status, offer.withdrawn_on = OfferStatus.WITHDRAWN, on
-    offer.save(update_fields=["status", "withdrawn_on", "updated_at"])
-    for placement in offer.placements.active().select_for_update():
-        _decline(placement, DeclineReason.OFFER_WITHDRAWN, actor, on, "")
-    return offer
 
 
 @transaction.atomic
@@ -189,7 +161,7 @@ def placement_advance(*, placement, step, actor, on=None, note="", skip_reason="
         offer.save(update_fields=["status", "let_on", "updated_at"])
         competing = offer.placements.active().exclude(pk=placement.pk).select_for_update()
         for other in competing:
-            _decline(other, DeclineReason.OFFER_TAKEN, actor, on, "")
+            decline_locked(other, DeclineReason.OFFER_TAKEN, actor, on, "")
     if step == PlacementStep.MOVED_IN:
         _schedule_follow_ups(placement, actor)
         case = placement.case if placement.case and placement.case.closed_on is None else None
@@ -220,7 +192,7 @@ def placement_decline(*, placement, reason, actor, on=None, note="", expected_st
     if on < placement.step_changed_on:
         raise ValidationError(_("The date lies before the previous step."))
     was_signed = placement.step in SIGNED
-    _decline(placement, reason, actor, on, note)
+    decline_locked(placement, reason, actor, on, note)
     if was_signed and offer.status == OfferStatus.LET:
         offer.status, offer.let_on = OfferStatus.AVAILABLE, None
         offer.save(update_fields=["status", "let_on", "updated_at"])
@@ -272,7 +244,8 @@ def placement_plan_step(*, placement, step, on, start_time, actor, end_time=None
     return appointment_create(appointment=appointment, actor=actor)
 
 
-def _decline(placement, reason, actor, on, note):
+def decline_locked(placement, reason, actor, on, note):
+    """Decline a placement the caller has locked (after its offer): its planned appointments are cancelled."""
     placement_appointments_settle(placement=placement, actor=actor, kinds=PLANNED_STEP_KINDS.values())
     placement.step, placement.step_changed_on = PlacementStep.DECLINED, on
     placement.declined_on, placement.decline_reason, placement.decline_note = on, reason, note
@@ -378,112 +351,3 @@ def stall_thresholds_save(*, organisation, days_by_step, actor):
         if days is not None and days < 1:
             raise ValidationError(_("Enter at least one day, or leave the field empty."))
         StallThreshold.objects.update_or_create(organisation=organisation, step=step, defaults={"days": days})
-
-
-# --- Landlords, offers and housing searches (maintained in the app pages) -----------------
-
-
-def _check_offer(offer):
-    """Rules of an offer's data that the form cannot see: same organisation, no letting by hand."""
-    if offer.landlord.organisation_id != offer.organisation_id:
-        raise ValidationError(_("The landlord belongs to another organisation."))
-    if offer.acquired_by.organisation_id != offer.organisation_id:
-        raise ValidationError(_("The person who acquired the flat belongs to another organisation."))
-    if offer._state.adding and offer.status not in (OfferStatus.AVAILABLE, OfferStatus.RESERVED):
-        raise ValidationError(_("A new offer is available or reserved."))
-
-
-#: Landlord fields a person edits; their values make up the landlord's version (see landlord_version).
-LANDLORD_FIELDS = (
-    "kind",
-    "name",
-    "contact_person",
-    "phone",
-    "email",
-    "address",
-    "cooperation_status",
-    "notes",
-    "active",
-)
-
-
-def landlord_version(landlord):
-    """A fingerprint of the landlord's editable values, sent with the edit form.
-
-    Landlord has no change timestamp; comparing the fingerprint when saving tells whether someone
-    else saved in between, so that two edits never silently overwrite each other.
-    """
-    return fingerprint(getattr(landlord, name) for name in LANDLORD_FIELDS)
-
-
-@transaction.atomic
-def landlord_create(*, organisation, actor, **fields):
-    """Record a landlord (Vermieter*in) of the organisation."""
-    landlord = Landlord(organisation=organisation, **fields)
-    landlord.full_clean()
-    landlord.save()
-    return landlord
-
-
-@transaction.atomic
-def landlord_update(*, landlord, actor, version=None, **fields):
-    """Change a landlord; refused when someone else saved since ``version`` was read."""
-    landlord = Landlord.objects.select_for_update().get(pk=landlord.pk)
-    check_version(landlord_version(landlord), version)
-    for name, value in fields.items():
-        setattr(landlord, name, value)
-    landlord.full_clean()
-    landlord.save()
-    return landlord
-
-
-@transaction.atomic
-def offer_update(*, offer, actor, version=None, **fields):
-    """Change an offer's data; refused when someone else saved since ``version``.
-
-    By hand the status moves only between available and reserved, or a withdrawn offer becomes
-    available again. "Let" is set by the placement pipeline alone, "withdrawn" by offer_withdraw.
-    """
-    offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
-    check_version(offer.updated_at, version)
-    new_status = fields.pop("status", offer.status)
-    if new_status != offer.status:
-        if offer.status == OfferStatus.LET:
-            raise ValidationError(_("The flat is let; its status no longer changes."))
-        if new_status == OfferStatus.LET:
-            raise ValidationError(_("A flat is let through its placement (lease signed), not by hand."))
-        if new_status == OfferStatus.WITHDRAWN:
-            raise ValidationError(_("Use “Withdraw offer” to withdraw it; open placements are then declined."))
-        if offer.status == OfferStatus.WITHDRAWN:
-            offer.withdrawn_on = None
-        offer.status = new_status
-    for name, value in fields.items():
-        setattr(offer, name, value)
-    _check_offer(offer)
-    offer.full_clean()
-    offer.save()
-    return offer
-
-
-@transaction.atomic
-def housing_search_save(*, client, actor, version=None, **fields):
-    """Create or change what a household looks for; refused when someone else saved in between."""
-    search = HousingSearch.objects.select_for_update().filter(client=client).first()
-    refuse_if_processing_restricted(client)
-    if search is None:
-        if version is not None:
-            # The form was loaded for an existing search that has since been deleted.
-            check_version(None, version)
-        search = HousingSearch(client=client)
-    else:
-        check_version(search.updated_at, version)
-    for name, value in fields.items():
-        setattr(search, name, value)
-    search.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            search.save()
-    except IntegrityError:
-        # Two first saves at the same moment: the other one won.
-        raise ValidationError(_("Someone else saved this record while you were editing it.")) from None
-    return search

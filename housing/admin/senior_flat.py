@@ -2,7 +2,7 @@
 flats and their places (rooms) here; residents and the waiting list are kept in the application
 (housing:senior_flat), because they are case work.
 
-Imported by housing/admin.py.
+Imported by housing/admin/__init__.py.
 """
 
 from django import forms

@@ -1,0 +1,96 @@
+"""Housing acquisition and placement: landlords, offers, appropriateness limits (KdU), placements and
+their follow-ups, the senior shared flat.
+
+One module per area, as in ``forms/``, ``services/`` and ``views/``: ``offers`` (the organisation's
+districts, landlords, KdU tables, offers and housing searches), ``placements`` (placements, their steps
+and follow-ups, the stall thresholds of the board), ``senior_flat`` (flats, places, residents and the
+waiting list). Import from ``housing.models``.
+"""
+
+from housing.models.offers import (
+    CooperationStatus,
+    District,
+    DistrictQuerySet,
+    HousingOffer,
+    HousingOfferManager,
+    HousingOfferQuerySet,
+    HousingSearch,
+    HousingSearchQuerySet,
+    KduLimit,
+    KduTable,
+    KduTableQuerySet,
+    Landlord,
+    LandlordKind,
+    LandlordQuerySet,
+    OfferStatus,
+    district_name_of,
+)
+from housing.models.placements import (
+    DEFAULT_STALL_DAYS,
+    PAST_VIEWING,
+    PIPELINE,
+    PLANNED_STEP_KINDS,
+    SIGNED,
+    DeclineReason,
+    FollowUp,
+    FollowUpQuerySet,
+    FollowUpResult,
+    Placement,
+    PlacementQuerySet,
+    PlacementStep,
+    PlacementStepRecord,
+    StallThreshold,
+)
+from housing.models.senior_flat import (
+    SENIOR_FLAT_PLACE_GOAL,
+    ResidencyQuerySet,
+    SeniorFlat,
+    SeniorFlatPlace,
+    SeniorFlatPlaceQuerySet,
+    SeniorFlatQuerySet,
+    SeniorFlatResidency,
+    WaitingListEntry,
+    WaitingListQuerySet,
+)
+
+__all__ = [
+    "DEFAULT_STALL_DAYS",
+    "PAST_VIEWING",
+    "PIPELINE",
+    "PLANNED_STEP_KINDS",
+    "SENIOR_FLAT_PLACE_GOAL",
+    "SIGNED",
+    "CooperationStatus",
+    "DeclineReason",
+    "District",
+    "DistrictQuerySet",
+    "FollowUp",
+    "FollowUpQuerySet",
+    "FollowUpResult",
+    "HousingOffer",
+    "HousingOfferManager",
+    "HousingOfferQuerySet",
+    "HousingSearch",
+    "HousingSearchQuerySet",
+    "KduLimit",
+    "KduTable",
+    "KduTableQuerySet",
+    "Landlord",
+    "LandlordKind",
+    "LandlordQuerySet",
+    "OfferStatus",
+    "Placement",
+    "PlacementQuerySet",
+    "PlacementStep",
+    "PlacementStepRecord",
+    "ResidencyQuerySet",
+    "SeniorFlat",
+    "SeniorFlatPlace",
+    "SeniorFlatPlaceQuerySet",
+    "SeniorFlatQuerySet",
+    "SeniorFlatResidency",
+    "StallThreshold",
+    "WaitingListEntry",
+    "WaitingListQuerySet",
+    "district_name_of",
+]
