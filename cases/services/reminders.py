@@ -17,8 +17,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cases import deadlines
 from cases.models import Task
-from hagen_zuhause import codes, deadlines
+from hagen_zuhause import codes
 from hagen_zuhause.models import User
 
 #: Case numbers listed per section; the count is always complete.
