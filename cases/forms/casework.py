@@ -1,6 +1,6 @@
 """Forms of the daily case work: cases, stays, contacts, tasks and notices.
 
-Edit forms carry the record's ``version`` (see hagen_zuhause.locking.record_version), so that two
+Edit forms carry the record's ``version`` (``hagen_zuhause.forms.VersionedModelForm``), so that two
 workers editing the same record cannot silently overwrite each other.
 """
 
@@ -17,8 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases.models import AccommodationStay, Appointment, Case, Contact, Notice, Task
 from hagen_zuhause.codes import OUTCOMES_BY_CASE_TYPE, ContactTopic, NoticeKind, Outcome, YesNoUnknown
-from hagen_zuhause.forms import ConfirmationField, form_helper
-from hagen_zuhause.locking import record_version
+from hagen_zuhause.forms import ConfirmationField, VersionedModelForm, form_helper
 from hagen_zuhause.models import User
 
 
@@ -59,17 +58,6 @@ class GermanDecimalField(forms.DecimalField):
         attrs.pop("step", None)
         attrs["inputmode"] = "decimal"
         return attrs
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A ModelForm that remembers which state of the record it showed."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = record_version(self.instance)
 
 
 def _check_not_future(value, message):
