@@ -612,13 +612,14 @@ def _consent_status(consent, today):
 
 
 def person_context(client, user):
-    """What templates/cases/includes/client_person.html shows of a client (five queries).
+    """What templates/cases/includes/client_person.html shows of a client (five queries, four on the client page).
 
     Personal data without health notes, other spellings, household, target groups (current,
     upcoming, past), consents with their status, and links to records the user may see.
     """
     today = timezone.localdate()
-    memberships = list(client.target_group_memberships.order_by("-start", "group"))
+    # Newest first, then by group; the client page has read them already (prefetched), other callers read them here.
+    memberships = sorted(client.target_group_memberships.all(), key=lambda m: (-m.start.toordinal(), m.group))
     consents = list(
         Consent.objects.visible_to(user).filter(client=client).select_related("partner").order_by("-given_on", "-pk")
     )
