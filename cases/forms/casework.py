@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import AccommodationStay, Appointment, Case, Contact, Notice, Task
-from hagen_zuhause.codes import OUTCOMES_BY_CASE_TYPE, ContactTopic, NoticeKind, Outcome, YesNoUnknown
+from hagen_zuhause.codes import (
+    OUTCOMES_BY_CASE_TYPE,
+    AppointmentKind,
+    ContactTopic,
+    NoticeKind,
+    Outcome,
+    YesNoUnknown,
+)
 from hagen_zuhause.forms import ConfirmationField, VersionedModelForm, form_helper
 from hagen_zuhause.models import User
 
@@ -437,8 +444,16 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+#: Kinds planned from a placement step of a housing offer (``housing.models.PLANNED_STEP_KINDS``): the
+#: placement links the appointment, and recording the step marks it done.
+PLACEMENT_STEP_KINDS = {AppointmentKind.LEASE_SIGNING, AppointmentKind.MOVE_IN}
+
+
 class AppointmentForm(VersionedModelForm):
-    """An appointment (Termin): what kind, when, where, who goes."""
+    """An appointment (Termin): what kind, when, where, who goes.
+
+    Lease signing and move-in are offered only for an appointment of a placement step.
+    """
 
     class Meta:
         model = Appointment
@@ -456,6 +471,10 @@ class AppointmentForm(VersionedModelForm):
         self.fields["worker"].queryset = assignable_users(user, client or self.instance.client)
         if not self.instance.pk and not self.initial.get("worker"):
             self.initial["worker"] = user.pk
+        if self.instance.placement_id is None:
+            # Not offered, so refused like any choice not offered ("keine gültige Auswahl").
+            kind = self.fields["kind"]
+            kind.choices = [choice for choice in kind.choices if choice[0] not in PLACEMENT_STEP_KINDS]
         self.fields["place"].help_text = _(
             "Stays in this system: calendar subscriptions show case number and kind only."
         )
