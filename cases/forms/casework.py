@@ -1,6 +1,6 @@
 """Forms of the daily case work: cases, stays, contacts, tasks and notices.
 
-Edit forms carry the record's ``version`` (see hagen_zuhause.locking.record_version), so that two
+Edit forms carry the record's ``version`` (``hagen_zuhause.forms.VersionedModelForm``), so that two
 workers editing the same record cannot silently overwrite each other.
 """
 
@@ -16,9 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import AccommodationStay, Appointment, Case, Contact, Notice, Task
-from hagen_zuhause.codes import OUTCOMES_BY_CASE_TYPE, ContactTopic, NoticeKind, Outcome, YesNoUnknown
-from hagen_zuhause.forms import ConfirmationField, form_helper
-from hagen_zuhause.locking import record_version
+from hagen_zuhause.codes import (
+    OUTCOMES_BY_CASE_TYPE,
+    AppointmentKind,
+    ContactTopic,
+    NoticeKind,
+    Outcome,
+    YesNoUnknown,
+)
+from hagen_zuhause.forms import ConfirmationField, VersionedModelForm, form_helper
 from hagen_zuhause.models import User
 
 
@@ -59,17 +65,6 @@ class GermanDecimalField(forms.DecimalField):
         attrs.pop("step", None)
         attrs["inputmode"] = "decimal"
         return attrs
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A ModelForm that remembers which state of the record it showed."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = record_version(self.instance)
 
 
 def _check_not_future(value, message):
@@ -449,8 +444,16 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+#: Kinds planned from a placement step of a housing offer (``housing.models.PLANNED_STEP_KINDS``): the
+#: placement links the appointment, and recording the step marks it done.
+PLACEMENT_STEP_KINDS = {AppointmentKind.LEASE_SIGNING, AppointmentKind.MOVE_IN}
+
+
 class AppointmentForm(VersionedModelForm):
-    """An appointment (Termin): what kind, when, where, who goes."""
+    """An appointment (Termin): what kind, when, where, who goes.
+
+    Lease signing and move-in are offered only for an appointment of a placement step.
+    """
 
     class Meta:
         model = Appointment
@@ -468,6 +471,10 @@ class AppointmentForm(VersionedModelForm):
         self.fields["worker"].queryset = assignable_users(user, client or self.instance.client)
         if not self.instance.pk and not self.initial.get("worker"):
             self.initial["worker"] = user.pk
+        if self.instance.placement_id is None:
+            # Not offered, so refused like any choice not offered ("keine gültige Auswahl").
+            kind = self.fields["kind"]
+            kind.choices = [choice for choice in kind.choices if choice[0] not in PLACEMENT_STEP_KINDS]
         self.fields["place"].help_text = _(
             "Stays in this system: calendar subscriptions show case number and kind only."
         )

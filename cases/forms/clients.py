@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, Client, ClientAlias, Consent, HouseholdMember, TargetGroupMembership
-from cases.services.clients import ALIAS_FIELDS, HOUSEHOLD_FIELDS, PERSONAL_FIELDS
+from cases.services.clients import ALIAS_FIELDS, HOUSEHOLD_FIELDS, PERSONAL_FIELDS, client_version
 from cooperation.models import Partner
 from hagen_zuhause import codes
 from hagen_zuhause.countries import LANGUAGES
+from hagen_zuhause.forms import VersionedModelForm
 from hagen_zuhause.widgets import LongSelect, LongSelectMultiple
 
 
@@ -198,9 +199,11 @@ class ClientIntakeForm(_PersonFieldsMixin, forms.ModelForm):
         }
 
 
-class ClientForm(_PersonFieldsMixin, forms.ModelForm):
-    """The personal data of an existing client, with the version the form was loaded at."""
+class ClientForm(_PersonFieldsMixin, VersionedModelForm):
+    """The personal data of an existing client, with the version of the data, other spellings and
+    household the form was loaded at."""
 
+    # Required here: the service takes a missing version for someone else's save.
     version = forms.CharField(widget=forms.HiddenInput)
 
     class Meta:
@@ -230,6 +233,9 @@ class ClientForm(_PersonFieldsMixin, forms.ModelForm):
         cleaned_data = super().clean()
         self._clean_birth(cleaned_data)
         return cleaned_data
+
+    def version_of(self, instance):
+        return client_version(instance)
 
     def client_fields(self):
         return {name: self.cleaned_data[name] for name in PERSONAL_FIELDS}

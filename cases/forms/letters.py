@@ -4,13 +4,12 @@ from crispy_forms.layout import Fieldset
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms.casework import VersionedModelForm
 from cases.letter_placeholders import needed_groups
 from cases.models import Appointment, LetterTemplate, Notice
 from cases.services.letters import Choices, suggested_language
 from cooperation.models import Partner
 from hagen_zuhause.codes import ConsentScope
-from hagen_zuhause.forms import form_helper
+from hagen_zuhause.forms import VersionedModelForm, form_helper
 from housing.models import HousingOffer
 
 

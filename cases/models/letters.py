@@ -145,7 +145,6 @@ class Letter(models.Model):
         Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="letter"
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)
-    fingerprint = models.CharField(max_length=32, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -1,9 +1,6 @@
 """Creating and changing clients: case numbers, search keys, intake, personal data, target groups,
 consents, links between records and the decisions taken on duplicate hints."""
 
-import hashlib
-import json
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -20,6 +17,7 @@ from cases.models import (
 )
 from cases.services.cases import case_open
 from cases.services.restriction import refuse_if_processing_restricted
+from hagen_zuhause.locking import fingerprint
 from hagen_zuhause.names import name_key
 
 ALIAS_FIELDS = ("first_name", "last_name", "note")
@@ -45,6 +43,13 @@ PERSONAL_FIELDS = (
 
 class ClientChangedError(ValidationError):
     """Someone else saved the client after the form was loaded; nothing was written."""
+
+    CODE = "client_changed"
+
+    def __init__(self):
+        super().__init__(
+            _("Someone else saved this record after you opened the form. Your changes were not saved."), code=self.CODE
+        )
 
 
 def next_case_numbers(organisation, year, count=1):
@@ -177,13 +182,13 @@ def duplicate_decision_record(*, actor, decision, client, candidates):
 def client_version(client):
     """A marker of the personal data as stored now: it changes whenever anyone saves the form's data.
 
-    The edit form carries it; :func:`client_edit` refuses to save over a newer state.
+    The edit form carries it (``ClientForm.version_of``); :func:`client_edit` refuses to save over a
+    newer state.
     """
-    row = Client.objects.filter(pk=client.pk).values(*PERSONAL_FIELDS).get()
+    row = Client.objects.filter(pk=client.pk).values_list(*PERSONAL_FIELDS).get()
     aliases = list(ClientAlias.objects.filter(client=client).order_by("pk").values_list("pk", *ALIAS_FIELDS))
     household = list(HouseholdMember.objects.filter(client=client).order_by("pk").values_list("pk", *HOUSEHOLD_FIELDS))
-    payload = json.dumps([row, aliases, household], default=str, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+    return fingerprint([*row, aliases, household])
 
 
 @transaction.atomic
@@ -197,9 +202,7 @@ def client_edit(*, client, actor, version, fields, aliases=(), household=()):
     refuse_if_processing_restricted(client)
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client_version(client) != version:
-        raise ClientChangedError(
-            _("Someone else saved this record after you opened the form. Your changes were not saved.")
-        )
+        raise ClientChangedError()
     for row in aliases:
         _save_row(client, ClientAlias, row, ALIAS_FIELDS)
     for row in household:

@@ -20,7 +20,7 @@ from cases.letter_placeholders import empty_placeholders, fill
 from cases.models import Client, Document, Letter, LetterTemplate
 from cases.services.restriction import refuse_if_processing_restricted
 from hagen_zuhause.codes import ConsentScope, DocumentKind
-from hagen_zuhause.locking import fingerprint, lock_for_edit
+from hagen_zuhause.locking import lock_for_edit
 from hagen_zuhause.uploads import store_upload
 
 # --- Templates ----------------------------------------------------------------------------
@@ -198,10 +198,6 @@ class ComposedLetter:
     binding_note: str = ""
     empty: list = field(default_factory=list)
 
-    @property
-    def fingerprint(self):
-        return fingerprint([self.template.pk, self.language, self.address, self.subject, self.body, self.translation])
-
 
 def letter_compose(*, template, client, worker, choices, language=""):
     """Fill a template for one client; refuse a translation the template does not have."""
@@ -282,6 +278,5 @@ def letter_create(*, template, client, actor, choices, language=""):
         template=template,
         document=document,
         language=language,
-        fingerprint=composed.fingerprint,
         created_by=actor,
     )

@@ -21,7 +21,9 @@ from hagen_zuhause.codes import AppointmentKind, AppointmentStatus
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.logs import JsonFormatter, request_line
 from hagen_zuhause.models import AccessLog, token_hash
-from tests.builders import make_appointment, make_client, make_notice
+from housing.models import PlacementStep
+from housing.services.placements import placement_plan_step
+from tests.builders import make_appointment, make_client, make_notice, make_placement
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +139,45 @@ def test_bad_input_shows_a_german_error_and_saves_nothing(client_of, social_work
     assert response.status_code == 200
     assert "Bitte ein gültiges Datum eingeben" in response.content.decode()
     assert not Appointment.objects.exists()
+
+
+def test_lease_signing_and_move_in_are_offered_only_for_a_placement_step(client_of, social_worker, client_record):
+    web = client_of(social_worker)
+    url = reverse("cases:appointment_create", args=[client_record.pk])
+    page = web.get(url).content.decode()
+    assert 'value="home_visit"' in page
+    assert 'value="lease_signing"' not in page and 'value="move_in"' not in page
+
+    data = {"kind": AppointmentKind.MOVE_IN, "date": _day(2).isoformat(), "start_time": "09:00"}
+    response = web.post(url, {**data, "worker": social_worker.pk})
+
+    assert response.status_code == 200
+    assert "Bitte eine gültige Auswahl treffen." in response.content.decode()
+    assert response.context["form"].has_error("kind", "invalid_choice")
+    assert not Appointment.objects.exists()
+
+
+def test_the_lease_signing_of_a_placement_keeps_its_kind_when_edited(client_of, social_worker):
+    placement = make_placement(social_worker, step=PlacementStep.LANDLORD_ACCEPTED)
+    signing = placement_plan_step(
+        placement=placement, step=PlacementStep.LEASE_SIGNED, on=_day(3), start_time=time(9, 0), actor=social_worker
+    )
+    web = client_of(social_worker)
+    url = reverse("cases:appointment_edit", args=[signing.pk])
+    page = web.get(url).content.decode()
+    assert 'value="lease_signing" selected' in page and 'value="move_in"' in page
+
+    data = {
+        "kind": AppointmentKind.LEASE_SIGNING,
+        "date": _day(3).isoformat(),
+        "start_time": "09:00",
+        "place": "Büro der Wohnungsgesellschaft",
+        "worker": social_worker.pk,
+        "version": record_version(signing),
+    }
+    assert web.post(url, data).status_code == 302
+    signing.refresh_from_db()
+    assert (signing.kind, signing.place) == (AppointmentKind.LEASE_SIGNING, "Büro der Wohnungsgesellschaft")
 
 
 def test_mark_done_from_the_client_page(client_of, social_worker, client_record):

@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from cases.forms.clients import ClientForm, ClientIntakeForm, ClientLinkForm, ConsentForm, ConsentWithdrawForm
+from cases.models import ClientAlias
+from cases.services.clients import client_version
 from cooperation.models import Partner
 from tests.builders import make_client
 
@@ -67,11 +69,13 @@ def test_partner_choices_are_the_offices_active_partners(social_worker, organisa
     assert list(ConsentForm(user=social_worker).fields["partner"].queryset) == [own]
 
 
-def test_edit_form_carries_the_version(social_worker):
+def test_edit_form_carries_the_version_of_the_data_spellings_and_household(social_worker):
     client = make_client(social_worker)
-    form = ClientForm(instance=client, initial={"version": "abc"})
-    assert form["version"].value() == "abc"
+    form = ClientForm(instance=client)
+    assert form["version"].value() == client_version(client)
     assert "health_notes" not in form.fields
+    ClientAlias.objects.create(client=client, first_name="Георги", last_name="Иванов")
+    assert ClientForm(instance=client)["version"].value() != form["version"].value()
 
 
 def test_link_form_offers_only_visible_other_records(social_worker, team_lead):

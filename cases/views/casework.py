@@ -7,12 +7,10 @@ record outside the user's scope 404. Writes are POST, call one service and redir
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import DEFAULT_DB_ALIAS, models, transaction
-from django.db.models import F, OuterRef
-from django.db.models.functions import Cast, JSONObject
+from django.db import transaction
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -82,89 +80,41 @@ def _client_url(client, anchor=""):
 # --- The client page ----------------------------------------------------------------------
 
 
-#: Never read into the page, not even folded into JSON.
-_NEVER_READ = {"password"}
-
-
-def _json_values(model, prefix=""):
-    values = {}
-    for field in model._meta.concrete_fields:
-        if field.attname in _NEVER_READ:
-            continue
-        expression = F(prefix + field.attname)
-        if isinstance(field, models.DecimalField):
-            expression = Cast(expression, models.CharField())  # exact, not via a JSON float
-        values[field.attname] = expression
-    return values
-
-
-def _json_rows(queryset, related=()):
-    """The rows of ``queryset`` (with the ``related`` foreign keys) as one array of JSON objects.
-
-    The client page shows many short lists (cases, stays, notices, target groups, tasks,
-    referrals, documents, a page of contacts). Reading each list inside the client's own query,
-    and back into model instances with ``_instances``, keeps the page at a fixed, small number
-    of queries however much a file holds.
-    """
-    values = _json_values(queryset.model)
-    for name in related:
-        target = queryset.model._meta.get_field(name).related_model
-        values[name] = JSONObject(**_json_values(target, prefix=f"{name}__"))
-    return ArraySubquery(queryset.values(row=JSONObject(**values)))
-
-
-def _instance(model, row):
-    fields = [field for field in model._meta.concrete_fields if field.attname in row]
-    return model.from_db(
-        DEFAULT_DB_ALIAS, [field.attname for field in fields], [field.to_python(row[field.attname]) for field in fields]
-    )
-
-
-def _instances(model, rows, related=()):
-    """Model instances (with their ``related`` objects) from the JSON rows of ``_json_rows``."""
-    found = []
-    for row in rows or []:
-        instance = _instance(model, row)
-        for name in related:
-            target = model._meta.get_field(name).related_model
-            data = row[name]
-            setattr(instance, name, _instance(target, data) if data.get(target._meta.pk.attname) is not None else None)
-        found.append(instance)
-    return found
-
-
 def _contacts_page_number(request):
     return page_number(request.GET.get("contacts_page"))
 
 
-def _client_page_queryset(user, contacts_page=1):
-    """Clients with everything their page shows, in one query."""
-    of_client = {"client": OuterRef("pk")}
-    offset = (contacts_page - 1) * CONTACTS_PER_PAGE
-    contacts = Contact.objects.filter(**of_client).order_by("-date", "-id")[offset : offset + CONTACTS_PER_PAGE + 1]
+def _client_page_queryset(user):
+    """Clients with the lists their page shows: one query per list, however long the lists are."""
     return (
         Client.objects.visible_to(user)
         .select_related("organisation")
-        .annotate(
-            case_rows=_json_rows(Case.objects.filter(**of_client).order_by("-opened_on", "-id")),
-            stay_rows=_json_rows(AccommodationStay.objects.filter(**of_client).order_by("-start", "-id")),
-            notice_rows=_json_rows(Notice.objects.filter(**of_client).order_by("-received_on", "-id")),
-            membership_rows=_json_rows(TargetGroupMembership.objects.filter(**of_client).order_by("start", "id")),
-            task_rows=_json_rows(Task.objects.filter(**of_client).open().order_by("due_on", "id"), ["assignee"]),
-            appointment_rows=_json_rows(
-                Appointment.objects.filter(**of_client).planned().order_by("date", "start_time", "id"), ["worker"]
+        .prefetch_related(
+            Prefetch("cases", queryset=Case.objects.order_by("-opened_on", "-id")),
+            Prefetch("accommodation_stays", queryset=AccommodationStay.objects.order_by("-start", "-id")),
+            Prefetch("notices", queryset=Notice.objects.order_by("-received_on", "-id")),
+            Prefetch("target_group_memberships", queryset=TargetGroupMembership.objects.order_by("start", "id")),
+            Prefetch(
+                "tasks",
+                queryset=Task.objects.open().select_related("assignee").order_by("due_on", "id"),
+                to_attr="open_tasks",
             ),
-            referral_rows=_json_rows(
-                Referral.objects.filter(**of_client).order_by("-referred_on", "-id"), ["partner", "worker"]
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.planned().select_related("worker").order_by("date", "start_time", "id"),
+                to_attr="planned_appointments",
             ),
-            document_rows=_json_rows(Document.objects.filter(**of_client).order_by("-uploaded_at"), ["uploaded_by"]),
-            contact_rows=_json_rows(contacts, ["worker"]),
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("partner", "worker").order_by("-referred_on", "-id"),
+            ),
+            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by").order_by("-uploaded_at")),
         )
     )
 
 
 def _get_client_for_page(request, pk):
-    client = get_object_or_404(_client_page_queryset(request.user, _contacts_page_number(request)), pk=pk)
+    client = get_object_or_404(_client_page_queryset(request.user), pk=pk)
     # The client belongs to the user's own organisation (visible_to): the navigation shows it.
     request.user.organisation = client.organisation
     return client
@@ -198,7 +148,10 @@ def _notices_with_deadlines(notices, today, state):
 
 def _timeline(client, page_number):
     """One page of the contact timeline, newest first, without counting all contacts."""
-    rows = _instances(Contact, client.contact_rows, ["worker"])
+    offset = (page_number - 1) * CONTACTS_PER_PAGE
+    # One row more than a page tells whether there are older contacts.
+    contacts = client.contacts.select_related("worker").order_by("-date", "-id")
+    rows = list(contacts[offset : offset + CONTACTS_PER_PAGE + 1])
     labels = dict(ContactTopic.choices)
     for contact in rows:
         contact.topic_labels = [labels.get(topic, topic) for topic in contact.topics]
@@ -213,12 +166,12 @@ def _timeline(client, page_number):
 def _client_page_context(request, client, **extra):
     user = request.user
     today = timezone.localdate()
-    cases = _instances(Case, client.case_rows)
+    cases = list(client.cases.all())
     for case in cases:
         case.long_term_homeless = case.is_open and case.is_long_term_homeless(today)
-    memberships = _instances(TargetGroupMembership, client.membership_rows)
-    notices = _notices_with_deadlines(_instances(Notice, client.notice_rows), today, client.organisation.holiday_state)
-    tasks = _instances(Task, client.task_rows, ["assignee"])
+    memberships = list(client.target_group_memberships.all())
+    notices = _notices_with_deadlines(list(client.notices.all()), today, client.organisation.holiday_state)
+    tasks = client.open_tasks
     deadlines_passed, deadlines_soon = deadlines.deadline_warnings(tasks, today)
     context = {
         "client": client,
@@ -227,7 +180,7 @@ def _client_page_context(request, client, **extra):
         "cases": cases,
         "open_cases": [case for case in cases if case.is_open],
         "long_term_homeless": any(case.long_term_homeless for case in cases),
-        "stays": _instances(AccommodationStay, client.stay_rows),
+        "stays": list(client.accommodation_stays.all()),
         "notices": notices,
         "notice_warnings": [notice for notice in notices if notice.warning_current],
         "memberships": memberships,
@@ -236,10 +189,10 @@ def _client_page_context(request, client, **extra):
         "deadlines_passed": deadlines_passed,
         "deadlines_soon": deadlines_soon,
         "warning_days": deadlines.WARNING_DAYS,
-        "appointments": _instances(Appointment, client.appointment_rows, ["worker"]),
+        "appointments": client.planned_appointments,
         "person": person_context(client, user),
-        "referrals": _instances(Referral, client.referral_rows, ["partner", "worker"]),
-        "documents": _instances(Document, client.document_rows, ["uploaded_by"]),
+        "referrals": list(client.referrals.all()),
+        "documents": list(client.documents.all()),
         "contact_form": ContactQuickForm(client=client),
         submit_once.FIELD: submit_once.new_token(request),
         "may_add_contact": user.has_perm("cases.add_contact"),
@@ -448,7 +401,7 @@ def contact_create(request, pk):
         "contact_saved": saved,
         submit_once.FIELD: submit_once.new_token(request),
         "may_add_contact": True,
-        **_timeline(_get_client_for_page(request, pk), 1),
+        **_timeline(client, 1),
     }
     return render(request, "cases/includes/contact_quick_response.html", context)
 

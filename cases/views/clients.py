@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponseBadRequest
@@ -312,64 +312,78 @@ def client_open_existing(request, pk):
 # --- Personal data -----------------------------------------------------------------------
 
 
+def _personal_data_forms(client, data=None):
+    """The personal-data form with its formsets of other spellings and household members."""
+    HouseholdFormSet = household_formset(extra=1, can_delete=True)
+    AliasFormSet = alias_formset(extra=1, can_delete=True)
+    return (
+        ClientForm(data, instance=client),
+        HouseholdFormSet(data, instance=client, prefix="household"),
+        AliasFormSet(data, instance=client, prefix="aliases"),
+    )
+
+
 @permission_required(("cases.view_client", "cases.change_client"), raise_exception=True)
 def client_edit(request, pk):
     """Personal data, other spellings and household; refuses to overwrite someone else's newer save."""
     user = request.user
     client = _visible_client(user, pk)
-    HouseholdFormSet = household_formset(extra=1, can_delete=True)
-    AliasFormSet = alias_formset(extra=1, can_delete=True)
-    conflict = None
-    if request.method == "POST":
-        form = ClientForm(request.POST, instance=client)
-        household = HouseholdFormSet(request.POST, instance=client, prefix="household")
-        aliases = AliasFormSet(request.POST, instance=client, prefix="aliases")
-        if form.is_valid() and household.is_valid() and aliases.is_valid():
-            try:
-                services.client_edit(
-                    client=client,
-                    actor=user,
-                    version=form.cleaned_data["version"],
-                    fields=form.client_fields(),
-                    aliases=formset_rows(aliases, services.ALIAS_FIELDS),
-                    household=formset_rows(household, services.HOUSEHOLD_FIELDS),
-                )
-            except services.ClientChangedError:
-                stored = Client.objects.get(pk=client.pk)
-                conflict = _conflict(stored, form)
-                data = request.POST.copy()
-                data["version"] = services.client_version(stored)
-                # The worker's entries stay; saving again now knowingly replaces the newer state.
-                form = ClientForm(data, instance=stored)
-                household = HouseholdFormSet(data, instance=stored, prefix="household")
-                aliases = AliasFormSet(data, instance=stored, prefix="aliases")
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(request, _("The personal data has been saved."))
-                if not Client.objects.visible_to(user).filter(pk=client.pk).exists():
-                    # The worker set a restriction notice on a record they are not assigned to.
-                    messages.info(
-                        request,
-                        _("The record is restricted now: only its assigned workers and the team lead can open it."),
-                    )
-                    return redirect("cases:client_list")
-                return redirect("cases:client_detail", pk=client.pk)
-    else:
+    posted = request.POST if request.method == "POST" else None
+    form, household, aliases = _personal_data_forms(client, posted)
+    if posted is None:
         log_access(request, AccessLog.Action.VIEW, client)
-        form = ClientForm(instance=client, initial={"version": services.client_version(client)})
-        household = HouseholdFormSet(instance=client, prefix="household")
-        aliases = AliasFormSet(instance=client, prefix="aliases")
-    return render(
+
+    def save(form):
+        return services.client_edit(
+            client=client,
+            actor=user,
+            version=form.cleaned_data["version"],
+            fields=form.client_fields(),
+            aliases=formset_rows(aliases, services.ALIAS_FIELDS),
+            household=formset_rows(household, services.HOUSEHOLD_FIELDS),
+        )
+
+    def hidden_now(saved):
+        # The worker set a restriction notice on a record they are not assigned to.
+        return not Client.objects.visible_to(user).filter(pk=saved.pk).exists()
+
+    def say_if_hidden(saved):
+        if hidden_now(saved):
+            messages.info(
+                request, _("The record is restricted now: only its assigned workers and the team lead can open it.")
+            )
+
+    def page_context():
+        if posted is None:
+            return {"client": client, "household_formset": household, "alias_formset": aliases}
+        # The form's checks filled ``client`` with the entries; the heading shows the stored record.
+        stored = Client.objects.get(pk=client.pk)
+        if not form.has_error(NON_FIELD_ERRORS, services.ClientChangedError.CODE):
+            return {"client": stored, "household_formset": household, "alias_formset": aliases}
+        # Someone saved in between: the page shows what differs, and the worker's entries stay in
+        # forms of the newer version (shown instead of the refused ones: the context's "form" wins),
+        # so that saving again knowingly replaces the newer state.
+        data = posted.copy()
+        data["version"] = services.client_version(stored)
+        again, again_household, again_aliases = _personal_data_forms(stored, data)
+        return {
+            "client": stored,
+            "form": again,
+            "household_formset": again_household,
+            "alias_formset": again_aliases,
+            "conflict": _conflict(stored, form),
+        }
+
+    return edit_page(
         request,
-        "cases/client_edit.html",
-        {
-            "client": Client.objects.get(pk=client.pk) if request.method == "POST" else client,
-            "form": form,
-            "household_formset": household,
-            "alias_formset": aliases,
-            "conflict": conflict,
-        },
+        form,
+        save=save,
+        is_valid=lambda: form.is_valid() and household.is_valid() and aliases.is_valid(),
+        template="cases/client_edit.html",
+        context=page_context,
+        success_url=lambda saved: "cases:client_list" if hidden_now(saved) else saved,
+        success_message=_("The personal data has been saved."),
+        after_save=say_if_hidden,
     )
 
 
@@ -433,37 +447,44 @@ def client_target_groups(request, pk):
             raise PermissionDenied
         action = request.POST.get("action")
         if action == "join":
-            join_form = TargetGroupJoinForm(request.POST)
-            if join_form.is_valid():
-                try:
-                    services.target_group_join(
-                        client=client, group=join_form.cleaned_data["group"], start=join_form.cleaned_data["start"]
-                    )
-                except ValidationError as error:
-                    join_form.add_error(None, error.messages)
-                else:
-                    messages.success(request, _("The target group has been added."))
-                    return redirect("cases:client_target_groups", pk=client.pk)
+            form = join_form = TargetGroupJoinForm(request.POST)
+            message, error_field = _("The target group has been added."), None
+
+            def save(form):
+                data = form.cleaned_data
+                return services.target_group_join(client=client, group=data["group"], start=data["start"])
+
         elif action == "leave":
             membership = get_object_or_404(
                 TargetGroupMembership.objects.filter(client=client), pk=_int_or_none(request.POST.get("membership"))
             )
-            leave_form = TargetGroupLeaveForm(request.POST, prefix=f"leave-{membership.pk}")
-            if leave_form.is_valid():
-                try:
-                    services.target_group_leave(membership=membership, end=leave_form.cleaned_data["end"])
-                except ValidationError as error:
-                    leave_form.add_error("end", error.messages)
-                else:
-                    messages.success(request, _("The membership has been ended."))
-                    return redirect("cases:client_target_groups", pk=client.pk)
-            leave_forms[membership.pk] = leave_form
+            form = leave_forms[membership.pk] = TargetGroupLeaveForm(request.POST, prefix=f"leave-{membership.pk}")
+            message, error_field = _("The membership has been ended."), "end"
+
+            def save(form):
+                return services.target_group_leave(membership=membership, end=form.cleaned_data["end"])
+
         else:
             return HttpResponseBadRequest()
     else:
         log_access(request, AccessLog.Action.VIEW, client)
+        form, save, message, error_field = join_form, None, "", None
+    return edit_page(
+        request,
+        form,
+        save=save,
+        template="cases/client_target_groups.html",
+        context=lambda: {"client": client, "rows": _membership_rows(client, leave_forms), "join_form": join_form},
+        success_url=lambda _membership: reverse("cases:client_target_groups", args=[client.pk]),
+        success_message=message,
+        error_field=error_field,
+    )
+
+
+def _membership_rows(client, leave_forms):
+    """The client's memberships, newest first, each with the form that ends it (the one sent, if any)."""
     today = timezone.localdate()
-    rows = [
+    return [
         {
             "membership": membership,
             "current": membership.start <= today and (membership.end is None or membership.end >= today),
@@ -471,7 +492,6 @@ def client_target_groups(request, pk):
         }
         for membership in client.target_group_memberships.order_by("-start", "group")
     ]
-    return render(request, "cases/client_target_groups.html", {"client": client, "rows": rows, "join_form": join_form})
 
 
 def _int_or_none(value):
@@ -592,13 +612,14 @@ def _consent_status(consent, today):
 
 
 def person_context(client, user):
-    """What templates/cases/includes/client_person.html shows of a client (five queries).
+    """What templates/cases/includes/client_person.html shows of a client (five queries, four on the client page).
 
     Personal data without health notes, other spellings, household, target groups (current,
     upcoming, past), consents with their status, and links to records the user may see.
     """
     today = timezone.localdate()
-    memberships = list(client.target_group_memberships.order_by("-start", "group"))
+    # Newest first, then by group; the client page has read them already (prefetched), other callers read them here.
+    memberships = sorted(client.target_group_memberships.all(), key=lambda m: (-m.start.toordinal(), m.group))
     consents = list(
         Consent.objects.visible_to(user).filter(client=client).select_related("partner").order_by("-given_on", "-pk")
     )
