@@ -49,7 +49,8 @@ class VersionedModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.initial.get("version"):
+        # A posted form carries the version it was opened on; only a form being shown needs it read.
+        if self.instance.pk and not self.is_bound and not self.initial.get("version"):
             self.initial["version"] = self.version_of(self.instance)
 
     def version_of(self, instance):
