@@ -122,15 +122,12 @@ def build_board(user, today):
 
     # Any active placement counts, also one of a client the user cannot see.
     active = Placement.objects.filter(offer=OuterRef("pk")).active()
-    # The first cards and the number of all in one query (the count is taken before the limit).
-    offers = (
-        HousingOffer.objects.visible_to(user)
-        .open()
-        .exclude(Exists(active))
-        .annotate(column_total=Window(Count("pk")))
-        .order_by("acquired_on", "pk")
-    )
+    offers = HousingOffer.objects.visible_to(user).open()
+    first = offers.exclude(Exists(active)).order_by("acquired_on", "pk")[:CARDS_SHOWN]
     open_offers = Column("open_offers", _("Open offers without a placement"), kind="offer")
-    open_offers.cards = [Card(offer=offer, days=(today - offer.acquired_on).days) for offer in offers[:CARDS_SHOWN]]
-    open_offers.total = open_offers.cards[0].offer.column_total if open_offers.cards else 0
+    open_offers.cards = [Card(offer=offer, days=(today - offer.acquired_on).days) for offer in first]
+    # All open offers less those with an active placement: two short counts from an index each, instead
+    # of looking up a placement for every open offer of the city (a city-wide list runs to thousands).
+    placed = Placement.objects.active().filter(offer__in=offers.values("pk")).values("offer").distinct()
+    open_offers.total = offers.count() - placed.count()
     return [open_offers, *columns.values(), moved_in]
