@@ -325,7 +325,12 @@ HOW_IT_STAYS_FAST = """
   households as arrays. Python assesses each profile once and shows pages of 25; the reasons are assessed
   in full for the shown page only.
 * **The board** keeps 50 cards per column in SQL, loads only the columns a card shows and writes each
-  card's link and its "days in this step" in Python rather than with template tags per card.
+  card's link and its "days in this step" in Python rather than with template tags per card. The open
+  offers without a placement are counted as all open offers less those with an active placement (two
+  short counts), not by looking up a placement for each of the city's open offers.
+* **The calendar week** draws every appointment and legal deadline of the week shown. The demo data gives
+  each social worker about four appointments a working day, whatever the number of clients (earlier demo
+  data put about a thousand a week into each diary at 100,000 clients, and the week took 0.5–1 s to draw).
 * **The intake form's long selects** (five country lists, the languages) are written once per language
   and kept; a page only marks its choices.
 * **Report figures** are grouped in the database, one pass for all three columns of the report: the
