@@ -9,6 +9,7 @@ carry out a step here and show it with ``includes/four_eyes_decision.html``.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,22 @@ from django.utils.translation import gettext as _
 from hagen_zuhause.editing import refused
 
 # --- Services ---------------------------------------------------------------------------------
+
+
+def open_request(record, *, pending, already):
+    """Save the new request ``record`` unless one like it is ``pending`` (a queryset): then refuse with ``already``.
+
+    Two requests sent at once meet the partial unique constraint on pending requests: the second is
+    refused with the same words.
+    """
+    if pending.exists():
+        raise ValidationError(already)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise ValidationError(already) from None
+    return record
 
 
 def check_pending(record):

@@ -346,16 +346,12 @@ def _record(user, actor, kind, **fields):
 
 def _request(user, actor, kind, **fields):
     """A request that waits for a Teamleitung; a second pending one of the same kind is refused."""
-    already = _("A request of this kind is already pending for this account.")
-    if AccessChange.objects.pending().filter(receiver=user, kind=kind).exists():
-        raise ValidationError(already)
     change = AccessChange(organisation_id=user.organisation_id, kind=kind, receiver=user, requested_by=actor, **fields)
-    try:
-        with transaction.atomic():
-            change.save()
-    except IntegrityError:
-        raise ValidationError(already) from None  # sent twice at once: the partial unique constraint
-    return change
+    return four_eyes.open_request(
+        change,
+        pending=AccessChange.objects.pending().filter(receiver=user, kind=kind),
+        already=_("A request of this kind is already pending for this account."),
+    )
 
 
 def _has_active_team_lead(organisation_id):

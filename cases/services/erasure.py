@@ -8,7 +8,7 @@ redacts only clients already marked anonymised.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Client, ErasureRequest, ProcessingRestriction
@@ -41,16 +41,12 @@ def erasure_request(*, client, actor, reason):
         raise ValidationError({"reason": _("Please give a reason for the erasure.")})
     client = Client.objects.select_for_update().get(pk=client.pk)
     _check_erasable(client)
-    already = _("An erasure of this person is already requested.")
-    if ErasureRequest.objects.pending().filter(client=client).exists():
-        raise ValidationError(already)
     request = ErasureRequest(organisation_id=client.organisation_id, client=client, reason=reason, requested_by=actor)
-    try:
-        with transaction.atomic():
-            request.save()
-    except IntegrityError:
-        raise ValidationError(already) from None  # sent twice at once: the partial unique constraint
-    return request
+    return four_eyes.open_request(
+        request,
+        pending=ErasureRequest.objects.pending().filter(client=client),
+        already=_("An erasure of this person is already requested."),
+    )
 
 
 def _locked_pending(request):
