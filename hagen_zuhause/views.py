@@ -555,32 +555,29 @@ def account_active(request, pk):
     return redirect(back)
 
 
-@require_POST
-@permission_required("hagen_zuhause.change_user", raise_exception=True)
-def account_password_reset(request, pk):
+def _reset(request, pk, service):
+    """A password or second-factor reset of an account, with the optional reason, through ``service``."""
     account = _visible_account(request, pk)
     back = reverse("access:user_detail", args=[account.pk])
     form = OptionalReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        outcome = services.password_reset(user=account, actor=request.user, reason=reason)
+        outcome = service(user=account, actor=request.user, reason=reason)
     except ValidationError as error:
         return refused(request, error, back)
     return _after(request, outcome, account, back)
+
+
+@require_POST
+@permission_required("hagen_zuhause.change_user", raise_exception=True)
+def account_password_reset(request, pk):
+    return _reset(request, pk, services.password_reset)
 
 
 @require_POST
 @permission_required("hagen_zuhause.change_user", raise_exception=True)
 def account_second_factor_reset(request, pk):
-    account = _visible_account(request, pk)
-    back = reverse("access:user_detail", args=[account.pk])
-    form = OptionalReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        outcome = services.second_factor_reset_request(user=account, actor=request.user, reason=reason)
-    except ValidationError as error:
-        return refused(request, error, back)
-    return _after(request, outcome, account, back)
+    return _reset(request, pk, services.second_factor_reset_request)
 
 
 @permission_required("hagen_zuhause.change_user", raise_exception=True)
