@@ -32,9 +32,11 @@ The rules (a ✗ means "does not fit"; a ? lowers the rank but excludes nobody):
 * **Districts**: when the household named districts, a flat elsewhere → ✗; no wish → any district.
 * **WBS**: the flat needs a WBS and the household has none → ✗; not known → ?.
 * **Target groups** never exclude: older people rank higher for flats without stairs, and every
-  group is shown so that the worker can weigh it.
+  group is shown so that the worker can weigh it (only the seniors change a verdict:
+  ``rules.RANKED_GROUPS``).
 * **Waiting time**: among equal scores, the household waiting longest (open provision case opened
-  first) ranks first.
+  first) ranks first; of those waiting since the same day, the one whose case was registered first
+  (never the alphabet).
 """
 
 from housing.matching.candidates import (

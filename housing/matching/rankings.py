@@ -2,8 +2,11 @@
 one page of suggestions loaded and assessed in full (the three steps in the package docstring).
 """
 
+import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
+from functools import partial
+from itertools import groupby, islice
 from typing import NamedTuple
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -29,7 +32,6 @@ from django.utils import timezone
 
 from cases.models import Client, HouseholdMember, TargetGroupMembership
 from hagen_zuhause.codes import CaseType
-from hagen_zuhause.functions import NameKey
 from hagen_zuhause.pagination import page_number
 from housing import kdu
 from housing.matching.candidates import (
@@ -45,6 +47,7 @@ from housing.matching.rules import (
     _OFFER_RULE_FIELDS,
     _RULES,
     KDU,
+    RANKED_GROUPS,
     Household,
     _fit_reasons,
     _fits,
@@ -61,15 +64,54 @@ PAGE_SIZE = 25
 
 
 class Ranked(NamedTuple):
-    """A candidate's place in a ranking: who, the verdict and the sort key (details come per page).
-
-    Households come ordered from the database and carry no key (``order`` is None).
-    """
+    """A candidate's place in a ranking: who and the verdict (details come per page)."""
 
     pk: int
     fits: bool
     score: int
-    order: tuple
+
+
+@dataclass
+class Run:
+    """The candidates of one verdict, in the order of the ranking: ``first(k)`` gives the first ``k`` keys."""
+
+    fits: bool
+    score: int
+    count: int
+    first: Callable[[int], list]
+
+
+class Ranking:
+    """Candidates in ranking order, held as runs of equal verdict: fitting first, best score first.
+
+    A run knows how many candidates it holds and names only as many as a page reaches, so that a
+    ranking of tens of thousands of households costs no more than the page it serves.
+    """
+
+    def __init__(self, runs):
+        self.runs = sorted(runs, key=lambda run: (not run.fits, -run.score))
+
+    def __len__(self):
+        return sum(run.count for run in self.runs)
+
+    @property
+    def fitting_count(self):
+        return sum(run.count for run in self.runs if run.fits)
+
+    def slice(self, start, stop):
+        """The :class:`Ranked` candidates from place ``start`` up to (not including) ``stop``."""
+        chosen, offset = [], 0
+        for run in self.runs:
+            if offset >= stop:
+                break
+            if offset + run.count > start:
+                pks = run.first(stop - offset)[max(0, start - offset) :]
+                chosen += [Ranked(pk, run.fits, run.score) for pk in pks]
+            offset += run.count
+        return chosen
+
+    def everyone(self):
+        return self.slice(0, len(self))
 
 
 @dataclass
@@ -100,15 +142,16 @@ _SEARCH_FIELDS = tuple(
 )
 
 
-def _ranked_households(offer, user, table, today, *, prefiltered):
-    """Every household with an open provision case (or those that may fit), ranked on a few columns.
+def _ranked_households(offer, user, table, today, *, prefiltered, first=None):
+    """Every household with an open provision case (or those that may fit), as a :class:`Ranking`.
 
     The database groups the households by profile (:func:`household_profiles`), so Python assesses
-    each profile once and only merges the households of equal verdicts in their order.
+    each profile once; a run of equal verdicts merges its profiles' households in waiting order. With
+    ``first``, each profile names only its first ``first`` households: a page needs no more.
     Returns the ranking and None (the number of all households is not counted here).
     """
     by_verdict = {}
-    for profile in household_profiles(offer, user, table, today, prefiltered=prefiltered):
+    for profile in household_profiles(offer, user, table, today, prefiltered=prefiltered, first=first):
         search = None
         if profile.has_search:
             search = HousingSearch(**dict(zip(_SEARCH_FIELDS, profile.search_values, strict=True)))
@@ -117,32 +160,35 @@ def _ranked_households(offer, user, table, today, *, prefiltered):
         )
         verdict = _verdict(_fit_reasons(offer, household, table))
         by_verdict.setdefault(verdict, []).append(profile)
-    # Fitting first, best score first; within a verdict, the households' order from the database.
-    ranked = []
-    for fits, score in sorted(by_verdict, key=lambda verdict: (not verdict[0], -verdict[1])):
-        ranked += [Ranked(pk, fits, score, None) for pk in _in_order(by_verdict[(fits, score)])]
+    runs = [
+        Run(fits, score, sum(profile.count for profile in profiles), partial(_in_order, profiles))
+        for (fits, score), profiles in by_verdict.items()
+    ]
     # Counting all households would cost as much as ranking them (see _any_household_unfit).
-    return ranked, None
+    return Ranking(runs), None
 
 
 class HouseholdProfile(NamedTuple):
-    """Households that look the same to the rules, with their places in the order of equal verdicts."""
+    """Households that look the same to the rules: how many, and the first of them with their places
+    in the order of equal verdicts."""
 
     member_count: int
     groups: list
     has_search: bool
     search_values: tuple
+    count: int
     pks: list
     positions: list
 
 
-def household_profiles(offer, user, table, today, *, prefiltered):
+def household_profiles(offer, user, table, today, *, prefiltered, first=None):
     """The households with an open provision case, grouped by what the rules read, in one statement.
 
-    Each household is numbered in the order of equal verdicts (longest waiting, then German name
-    order); the members and the current target groups are grouped once for everybody and joined
-    rather than looked up per household, and the households of one profile come as arrays in that
-    order.
+    Each household is numbered in the order of equal verdicts: longest waiting first, and among those
+    waiting since the same day the one whose case was opened first (the order of registration, not
+    the alphabet, which would always put an Albrecht before a Zeller). The members and the current
+    target groups are grouped once for everybody and joined rather than looked up per household; the
+    households of one profile come as arrays in that order, the first ``first`` of them when given.
     """
     # Joined rather than looked up per household: a client has at most one open case of a kind
     # (case_one_open_per_type), so the join neither repeats nor drops anyone of
@@ -158,7 +204,7 @@ def household_profiles(offer, user, table, today, *, prefiltered):
     )
     if prefiltered:
         clients = clients.filter(households_that_may_fit(offer, table))
-    order = [F("open_provision__opened_on").asc(nulls_last=True), NameKey("last_name"), NameKey("first_name"), "pk"]
+    order = [F("open_provision__opened_on").asc(nulls_last=True), F("open_provision__pk"), "pk"]
     candidates = clients.annotate(position=Window(RowNumber(), order_by=order)).values_list(
         "pk", "position", "housing_search__pk", *(f"housing_search__{name}" for name in _SEARCH_FIELDS)
     )
@@ -173,7 +219,7 @@ def household_profiles(offer, user, table, today, *, prefiltered):
     )
     groups = (
         TargetGroupMembership.objects.current(today)
-        .filter(client__in=of_candidates)
+        .filter(client__in=of_candidates, group__in=RANKED_GROUPS)
         .order_by()
         .values("client")
         .annotate(groups=ArrayAgg("group", order_by="group"))
@@ -186,10 +232,13 @@ def household_profiles(offer, user, table, today, *, prefiltered):
     search = [f"c.s{number}" for number in range(len(_SEARCH_FIELDS))]
     profile = ", ".join(["COALESCE(m.count, 0)", "COALESCE(g.groups, '{}')", "c.search_pk IS NOT NULL", *search])
     columns = ", ".join(["pk", "position", "search_pk", *(name[2:] for name in search)])
+    # Arrays of the first households only: a profile may hold thousands, and a page reaches a few.
+    head = "" if first is None else f"[1:{int(first)}]"
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH candidates ({columns}) AS MATERIALIZED ({parts[0][0]}) "
-            f"SELECT {profile}, array_agg(c.pk ORDER BY c.position), array_agg(c.position ORDER BY c.position) "
+            f"SELECT {profile}, COUNT(*), (array_agg(c.pk ORDER BY c.position)){head}, "
+            f"(array_agg(c.position ORDER BY c.position)){head} "
             f"FROM candidates AS c "
             f"LEFT JOIN ({parts[1][0]}) AS m (client_id, count) ON m.client_id = c.pk "
             f"LEFT JOIN ({parts[2][0]}) AS g (client_id, groups) ON g.client_id = c.pk "
@@ -197,19 +246,21 @@ def household_profiles(offer, user, table, today, *, prefiltered):
             [*parts[0][1], *parts[1][1], *parts[2][1]],
         )
         return [
-            HouseholdProfile(member_count, groups, has_search, tuple(search), pks, positions)
-            for member_count, groups, has_search, *search, pks, positions in cursor.fetchall()
+            HouseholdProfile(member_count, groups, has_search, tuple(search), count, pks, positions)
+            for member_count, groups, has_search, *search, count, pks, positions in cursor.fetchall()
         ]
 
 
-def _in_order(profiles):
-    """The households of several profiles merged into the order of their positions."""
+def _head(pks, count):
+    return pks[:count]
+
+
+def _in_order(profiles, count):
+    """The first ``count`` households of several profiles, merged into the order of their positions."""
     if len(profiles) == 1:
-        return profiles[0].pks
-    positions = chain.from_iterable(profile.positions for profile in profiles)
-    pks = chain.from_iterable(profile.pks for profile in profiles)
-    numbered = sorted(zip(positions, pks, strict=True))
-    return [pk for _position, pk in numbered]
+        return profiles[0].pks[:count]
+    numbered = heapq.merge(*(zip(profile.positions, profile.pks, strict=True) for profile in profiles))
+    return [pk for _position, pk in islice(numbered, count)]
 
 
 def _verdict(reasons):
@@ -232,7 +283,7 @@ def _any_household_unfit(offer, user, table, prefiltered):
 
     Household by household, so that the database stops at the first one that does not fit.
     """
-    if not all(candidate.fits for candidate in prefiltered):
+    if prefiltered.fitting_count < len(prefiltered):
         return True
     may_fit = households_that_may_fit(offer, table, sizes_in=lambda sizes: Q(household_size__in=sizes))
     clients = _households_with_open_provision(user).alias(household_size=1 + _member_count())
@@ -271,9 +322,14 @@ def _ranked_offers(household, user, table, *, prefiltered, reach=None):
     for pk, status, every, *facts in rows:
         total = every
         fits, score = verdict_of(*facts)
-        ranked.append(Ranked(pk, fits, score, _offer_order(fits, score, status, pk)))
-    ranked.sort(key=lambda candidate: candidate.order)
-    return ranked, total
+        ranked.append((_offer_order(fits, score, status, pk), pk))
+    ranked.sort()
+    # Sorted by verdict first, so each verdict is one stretch of the list: one run each.
+    runs = []
+    for (fits, score), run in groupby(ranked, key=lambda entry: (not entry[0][0], -entry[0][1])):
+        pks = [pk for _order, pk in run]
+        runs.append(Run(fits, score, len(pks), partial(_head, pks)))
+    return Ranking(runs), total
 
 
 def _count(queryset):
@@ -343,16 +399,16 @@ def _offer_suggestions(household, user, table, today, chosen):
 def _suggestion_page(*, rank, count_all, details, number, include_unfit, per_page, any_unfit=None):
     """One page of a ranking: the fitting candidates first and, on request, then the others.
 
-    ``rank(prefiltered=…, reach=…)`` returns the ranked candidates and, where it counted them
-    along, the number of all candidates (else ``count_all()`` counts); it may return all candidates
-    when fewer than ``reach`` may fit. The pre-filtered ranking serves every page within the fitting
-    candidates; only a page that reaches the others ranks all candidates. ``any_unfit(prefiltered)``,
-    where given, replaces counting all candidates when only the fitting ones are shown.
+    ``rank(prefiltered=…, reach=…, first=…)`` returns a :class:`Ranking` that names at least the
+    first ``first`` candidates and, where it counted them along, the number of all candidates (else
+    ``count_all()`` counts); it may return all candidates when fewer than ``reach`` may fit. The
+    pre-filtered ranking serves every page within the fitting candidates; only a page that reaches
+    the others ranks all candidates. ``any_unfit(prefiltered)``, where given, replaces counting all
+    candidates when only the fitting ones are shown.
     """
     end = _first_position(number, per_page) + per_page
-    prefiltered, counted = rank(prefiltered=True, reach=end if include_unfit else None)
-    fitting = [candidate for candidate in prefiltered if candidate.fits]
-    shown, fitting_count = fitting, len(fitting)
+    prefiltered, counted = rank(prefiltered=True, reach=end if include_unfit else None, first=end)
+    shown, fitting_count = prefiltered, prefiltered.fitting_count
     everyone = counted is not None and len(prefiltered) == counted
 
     def unfit():
@@ -367,14 +423,15 @@ def _suggestion_page(*, rank, count_all, details, number, include_unfit, per_pag
         has_unfit = unfit_count > 0
         total = fitting_count + unfit_count
     else:
-        shown = prefiltered if everyone else rank(prefiltered=False)[0]
-        fitting_count = sum(1 for candidate in shown if candidate.fits)
+        shown = prefiltered if everyone else rank(prefiltered=False, first=end)[0]
+        fitting_count = shown.fitting_count
         unfit_count = len(shown) - fitting_count
         has_unfit = unfit_count > 0
         total = len(shown)
     page = Paginator(range(total), per_page).get_page(number)
     positions = page.object_list
-    suggestions = details(shown[positions.start : positions.stop])
+    # The fitting come first in a ranking, so a page within them shows none of the others.
+    suggestions = details(shown.slice(positions.start, positions.stop))
     for position, suggestion in enumerate(suggestions, start=positions.start + 1):
         suggestion.position = position
     return SuggestionPage(suggestions, fitting_count, unfit_count, has_unfit, page)
@@ -398,7 +455,7 @@ def matches_for_offer(offer, user, *, today=None, table=None, include_unfit=Fals
     """
     today, table = _today_and_table(offer.organisation_id, today, table)
     ranked, _counted = _ranked_households(offer, user, table, today, prefiltered=not include_unfit)
-    chosen = ranked if include_unfit else [candidate for candidate in ranked if candidate.fits]
+    chosen = ranked.everyone() if include_unfit else ranked.slice(0, ranked.fitting_count)
     return _household_suggestions(offer, user, table, today, chosen)
 
 
@@ -406,7 +463,9 @@ def match_page(offer, user, *, number=1, include_unfit=False, today=None, table=
     """One page of :func:`matches_for_offer` (page ``number``), with the counts of all households."""
     today, table = _today_and_table(offer.organisation_id, today, table)
     return _suggestion_page(
-        rank=lambda prefiltered, reach=None: _ranked_households(offer, user, table, today, prefiltered=prefiltered),
+        rank=lambda prefiltered, reach=None, first=None: _ranked_households(
+            offer, user, table, today, prefiltered=prefiltered, first=first
+        ),
         count_all=lambda: _households_with_open_provision(user).count(),
         any_unfit=lambda prefiltered: _any_household_unfit(offer, user, table, prefiltered),
         details=lambda chosen: _household_suggestions(offer, user, table, today, chosen),
@@ -421,7 +480,7 @@ def offers_for_client(client, user, *, today=None, table=None, household=None, i
     today, table = _today_and_table(client.organisation_id, today, table)
     household = household or household_for(client, today=today)
     ranked, _counted = _ranked_offers(household, user, table, prefiltered=not include_unfit)
-    chosen = ranked if include_unfit else [candidate for candidate in ranked if candidate.fits]
+    chosen = ranked.everyone() if include_unfit else ranked.slice(0, ranked.fitting_count)
     return _offer_suggestions(household, user, table, today, chosen)
 
 
@@ -429,7 +488,7 @@ def offer_page(client, user, *, household, number=1, include_unfit=False, today=
     """One page of :func:`offers_for_client` (page ``number``), with the counts of all open offers."""
     today, table = _today_and_table(client.organisation_id, today, table)
     return _suggestion_page(
-        rank=lambda prefiltered, reach=None: _ranked_offers(
+        rank=lambda prefiltered, reach=None, first=None: _ranked_offers(
             household, user, table, prefiltered=prefiltered, reach=reach
         ),
         count_all=lambda: HousingOffer.objects.visible_to(user).open().count(),

@@ -64,6 +64,11 @@ _LABELS = {
 }
 
 
+#: The target groups that the verdict reads (whether a household fits and its score); the others are
+#: shown as a note and change neither. A ranking groups households by these only.
+RANKED_GROUPS = frozenset({TargetGroup.SENIORS})
+
+
 @dataclass
 class Household:
     """What matching needs to know about a household."""

@@ -213,26 +213,38 @@ def test_the_database_groups_households_by_what_the_rules_read_in_the_order_of_w
     groups = [TargetGroup.WOMEN, TargetGroup.SENIORS]
     later = household_with(social_worker, members=2, target_groups=groups, opened_on=date(2026, 5, 1))
     earlier = household_with(social_worker, members=2, target_groups=groups, opened_on=date(2026, 2, 1))
-    # The same two groups, one of them ended: a profile of its own (only current groups count).
+    # The same two groups, the seniors' one ended: a profile of its own (only current groups count).
     ended = household_with(social_worker, members=2, target_groups=groups, opened_on=date(2026, 3, 1))
-    TargetGroupMembership.objects.filter(client=ended, group=TargetGroup.WOMEN).update(end=date(2026, 10, 1))
+    TargetGroupMembership.objects.filter(client=ended, group=TargetGroup.SENIORS).update(end=date(2026, 10, 1))
     searching = household_with(social_worker, opened_on=date(2026, 4, 1), search={"districts": ["mitte"]})
     prevention_only = make_client(social_worker)
     case_open(client=prevention_only, case_type=CaseType.PREVENTION, actor=social_worker)
+    table = kdu.table_for(offer.organisation_id, TODAY)
 
-    profiles = household_profiles(
-        offer, social_worker, kdu.table_for(offer.organisation_id, TODAY), TODAY, prefiltered=False
-    )
+    profiles = household_profiles(offer, social_worker, table, TODAY, prefiltered=False)
 
+    # Only the groups the verdict reads make a profile: "women" is a note and changes no verdict.
     by_profile = {(p.member_count, tuple(p.groups), p.has_search): p for p in profiles}
-    assert set(by_profile) == {(2, ("seniors", "women"), False), (2, ("seniors",), False), (0, (), True)}
-    pair = by_profile[(2, ("seniors", "women"), False)]
-    assert pair.pks == [earlier.pk, later.pk]
+    assert set(by_profile) == {(2, ("seniors",), False), (2, (), False), (0, (), True)}
+    pair = by_profile[(2, ("seniors",), False)]
+    assert (pair.count, pair.pks) == (2, [earlier.pk, later.pk])
     assert pair.search_values == (None,) * len(pair.search_values)
     # Positions number every household in the order of equal verdicts: longest waiting first.
     positions = {pk: position for p in profiles for pk, position in zip(p.pks, p.positions, strict=True)}
     assert sorted(positions, key=positions.get) == [earlier.pk, ended.pk, searching.pk, later.pk]
     assert by_profile[(0, (), True)].search_values[0] == ["mitte"]
+    # Asked for the first household of each profile only (a page's worth): the counts stay whole.
+    first = household_profiles(offer, social_worker, table, TODAY, prefiltered=False, first=1)
+    pair = next(p for p in first if (p.member_count, tuple(p.groups)) == (2, ("seniors",)))
+    assert (pair.count, pair.pks) == (2, [earlier.pk])
+
+
+def test_households_waiting_since_the_same_day_rank_in_the_order_their_cases_were_opened(social_worker, kdu_table):
+    offer = make_offer(social_worker)
+    zeller = household_with(social_worker, members=1, opened_on=date(2026, 3, 1), last_name="Zeller")
+    albrecht = household_with(social_worker, members=1, opened_on=date(2026, 3, 1), last_name="Albrecht")
+    # Registered first, ranked first: the alphabet does not decide who gets a flat.
+    assert [s.client for s in matches_for_offer(offer, social_worker, today=TODAY)] == [zeller, albrecht]
 
 
 def test_households_that_do_not_fit_are_left_out_unless_asked_for(social_worker, kdu_table):

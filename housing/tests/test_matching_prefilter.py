@@ -24,7 +24,6 @@ from cases.models import Client, HouseholdMember
 from cases.services.cases import case_open
 from demo.municipalities import HAGEN_DISTRICTS
 from hagen_zuhause.codes import CaseType, Relationship, TargetGroup, YesNoUnknown
-from hagen_zuhause.names import german_sort_key
 from housing import kdu, matching
 from housing.matching.candidates import _households_with_open_provision, _open_provision_cases
 from housing.matching.rankings import _kdu_class, _verdict
@@ -52,6 +51,13 @@ def reference_matches(offer, user, table, *, include_unfit):
     if not include_unfit:
         suggestions = [suggestion for suggestion in suggestions if suggestion.fits]
 
+    # Among households waiting since the same day, the case opened first (registered first) leads.
+    open_case = dict(
+        Client.objects.filter(pk__in=[s.client.pk for s in suggestions])
+        .values_list("pk", "cases__pk")
+        .filter(cases__case_type=CaseType.PROVISION, cases__closed_on__isnull=True)
+    )
+
     def order(suggestion):
         waiting = suggestion.household.waiting_since
         client = suggestion.client
@@ -60,8 +66,7 @@ def reference_matches(offer, user, table, *, include_unfit):
             -suggestion.score,
             waiting is None,
             waiting or TODAY,
-            german_sort_key(client.last_name),
-            german_sort_key(client.first_name),
+            open_case[client.pk],
             client.pk,
         )
 
@@ -127,7 +132,7 @@ def make_households(actor, team_lead, rng, count=70):
         HouseholdMember.objects.bulk_create(
             HouseholdMember(client=client, relationship=Relationship.CHILD) for _ in range(members)
         )
-        # Some households wait since the same day, so that names and ids decide.
+        # Some households wait since the same day, so that the order of their cases decides.
         opened_on = date(2026, 1, 1 + rng.choice([0, 0, 5, 10, 20, 27]))
         case_open(client=client, case_type=CaseType.PROVISION, actor=actor, opened_on=opened_on)
         if number % 4:
