@@ -1,8 +1,8 @@
 import re
 
-from django import template
+from django import forms, template
 from django.urls import Resolver404, resolve
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -37,3 +37,47 @@ def link_app_paths(text, autoescape=True):
         return f'<a href="{path}">{path}</a>'
 
     return mark_safe(_APP_PATH.sub(link, escaped))  # escaped above; the paths carry no HTML
+
+
+@register.simple_tag
+def filter_field(field):
+    """A field of a list's filter bar: its label, its control with Bootstrap's classes, help and errors.
+
+    The markup crispy writes for a field (``|as_crispy_field``), written here: the filter bars sit on
+    the busiest pages, and crispy's nested templates per field were a fifth of such a page's time.
+    """
+    widget = field.field.widget
+    checkbox = isinstance(widget, forms.CheckboxInput)
+    classes = "form-check-input" if checkbox else "form-select" if isinstance(widget, forms.Select) else "form-control"
+    attrs = {"class": classes}
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        described_by.append(f"{field.auto_id}_error")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    control = field.as_widget(attrs=attrs)
+    label = format_html(
+        '<label for="{}" class="{}">{}</label>',
+        field.id_for_label,
+        "form-check-label" if checkbox else "form-label",
+        field.label,
+    )
+    help_text = (
+        format_html('<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, field.help_text)
+        if field.help_text
+        else ""
+    )
+    errors = format_html_join(
+        "",
+        '<div id="{}_error" class="invalid-feedback d-block"><strong>{}</strong></div>',
+        ((field.auto_id, error) for error in field.errors),
+    )
+    if checkbox:
+        return format_html(
+            '<div id="div_{}" class="form-check mb-3">{}{}{}{}</div>', field.auto_id, control, label, errors, help_text
+        )
+    return format_html('<div id="div_{}" class="mb-3">{}{}{}{}</div>', field.auto_id, label, control, errors, help_text)

@@ -54,3 +54,36 @@ def test_the_language_list_of_the_intake_form_is_the_fast_one(db, social_worker)
     from cases.forms.clients import ClientIntakeForm
 
     assert isinstance(ClientIntakeForm(user=social_worker).fields["languages"].widget, LongSelectMultiple)
+
+
+class _FilterForm(forms.Form):
+    q = forms.CharField(label="Name <oder> Fallnummer", required=False, help_text="Auch Aliasnamen")
+    group = forms.ChoiceField(label="Zielgruppe", choices=[("", "alle"), ("women", "Frauen")], required=False)
+    overdue = forms.BooleanField(label="Überfällig", required=False)
+
+
+def _filter_field(form, name):
+    from django.template import Context, Template
+
+    return Template("{% load hagen_zuhause %}{% filter_field field %}").render(Context({"field": form[name]}))
+
+
+def test_a_filter_field_has_its_label_its_control_and_its_help():
+    form = _FilterForm({"q": "Iva", "group": "women"})
+    text = _filter_field(form, "q")
+    assert '<label for="id_q" class="form-label">Name &lt;oder&gt; Fallnummer</label>' in text
+    assert 'class="form-control"' in text and 'value="Iva"' in text
+    assert 'aria-describedby="id_q_helptext"' in text and '<div id="id_q_helptext" class="form-text">' in text
+    select = _filter_field(form, "group")
+    assert 'class="form-select"' in select and '<option value="women" selected>Frauen</option>' in select
+    checkbox = _filter_field(form, "overdue")
+    assert 'class="form-check mb-3"' in checkbox and 'class="form-check-input"' in checkbox
+
+
+def test_a_filter_field_with_a_wrong_value_says_why_and_points_to_it():
+    form = _FilterForm({"group": "nobody"})
+    assert not form.is_valid()
+    select = _filter_field(form, "group")
+    assert 'class="form-select is-invalid"' in select and 'aria-invalid="true"' in select
+    assert 'aria-describedby="id_group_error"' in select
+    assert '<div id="id_group_error" class="invalid-feedback d-block"><strong>' in select
