@@ -364,6 +364,20 @@ def _page_table(rows):
     ]
 
 
+def database_settings():
+    """The server's version and the memory settings that decide whether the data is read from memory."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0].split()[0]
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
+        cursor.execute("SHOW effective_cache_size")
+        cache = cursor.fetchone()[0]
+    return f"{version}, shared_buffers {buffers}, effective_cache_size {cache}"
+
+
 def write_report(path, machine, args, runs, exports, figures_seconds, search, retention=None):
     today = datetime.now().strftime("%Y-%m-%d")
     sizes = ", ".join(f"seed {run['seed']}: {run['clients']:,} clients in `{run['database']}`" for run in runs)
@@ -371,6 +385,7 @@ def write_report(path, machine, args, runs, exports, figures_seconds, search, re
         "# Performance",
         "",
         f"Measured {today} on {machine} with `bench/run.py` (`make benchmark`).",
+        f'PostgreSQL {database_settings()} (docs/operations.md, "Memory for PostgreSQL").',
         f"Data: `seed_demo --clients N --seed S`, each seed in a database of its own ({sizes}).",
         "**The numbers below are for that size**; a run at another size says so here.",
         "Every page is measured twice, after one request that is not counted:",

@@ -233,7 +233,8 @@ def household_profiles(offer, user, table, today, *, prefiltered, first=None):
     profile = ", ".join(["COALESCE(m.count, 0)", "COALESCE(g.groups, '{}')", "c.search_pk IS NOT NULL", *search])
     columns = ", ".join(["pk", "position", "search_pk", *(name[2:] for name in search)])
     # Arrays of the first households only: a profile may hold thousands, and a page reaches a few.
-    head = "" if first is None else f"[1:{int(first)}]"
+    # PostgreSQL's array subscripts are 4-byte integers; a page number far past the end asks for more.
+    head = "" if first is None else f"[1:{min(int(first), 2**31 - 1)}]"
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH candidates ({columns}) AS MATERIALIZED ({parts[0][0]}) "
