@@ -320,14 +320,18 @@ HOW_IT_STAYS_FAST = """
   The client and task lists count exactly up to 1,000 and 500 rows and otherwise say "more than"
   (`hagen_zuhause/pagination.py`); the board keeps 50 cards per column in SQL.
 * **Matching** turns the hard rules (rooms, KdU limit, barrier-free need, floor, districts, WBS) into
-  query conditions; one statement numbers the remaining households in waiting order, joins their members
-  and current target groups grouped once and returns one row per profile (size, groups, search) with the
-  households as arrays. Python assesses each profile once and shows pages of 25; the reasons are assessed
-  in full for the shown page only.
+  query conditions; one statement numbers the remaining households in waiting order (the day the case was
+  opened, then the order of registration), joins their members and their current membership of the one
+  target group that changes a verdict (seniors) grouped once, and returns one row per profile (size,
+  seniors, search) with its count and its first households, as far as the page reaches. Python assesses
+  each profile once, merges the runs of equal verdict and shows pages of 25; the reasons are assessed in
+  full for the shown page only and written by one template tag.
 * **The board** keeps 50 cards per column in SQL, loads only the columns a card shows and writes each
-  card's link and its "days in this step" in Python rather than with template tags per card. The open
+  card in Python (one template tag for up to 300 cards, not an included template each). The open
   offers without a placement are counted as all open offers less those with an active placement (two
   short counts), not by looking up a placement for each of the city's open offers.
+* **Filter bars** (clients, offers, landlords, audit pages) write their fields with one template tag
+  (label, Bootstrap control, help, errors) instead of crispy's nested templates per field.
 * **The calendar week** draws every appointment and legal deadline of the week shown. The demo data gives
   each social worker about four appointments a working day, whatever the number of clients (earlier demo
   data put about a thousand a week into each diary at 100,000 clients, and the week took 0.5–1 s to draw).

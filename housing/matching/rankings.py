@@ -217,12 +217,14 @@ def household_profiles(offer, user, table, today, *, prefiltered, first=None):
         .annotate(count=Count("pk"))
         .values("client", "count")
     )
+    # Only the groups that change a verdict make a profile; filtered in the aggregate rather than the
+    # rows, so that each household's memberships come from the index on the client.
     groups = (
         TargetGroupMembership.objects.current(today)
-        .filter(client__in=of_candidates, group__in=RANKED_GROUPS)
+        .filter(client__in=of_candidates)
         .order_by()
         .values("client")
-        .annotate(groups=ArrayAgg("group", order_by="group"))
+        .annotate(groups=ArrayAgg("group", filter=Q(group__in=RANKED_GROUPS), order_by="group", default=[]))
         .values("client", "groups")
     )
     try:
