@@ -326,8 +326,10 @@ HOW_IT_STAYS_FAST = """
   seniors, search) with its count and its first households, as far as the page reaches. Python assesses
   each profile once, merges the runs of equal verdict and shows pages of 25; the reasons are assessed in
   full for the shown page only and written by one template tag.
-* **The board** keeps 50 cards per column in SQL, loads only the columns a card shows and writes each
-  card in Python (one template tag for up to 300 cards, not an included template each). The open
+* **The board** keeps 50 cards per column in SQL, checks each placement's client by its key (a
+  subquery per placement, not a join that hashed every client of the organisation), loads the clients and
+  flats of the cards kept by their keys, and writes each card in Python (one template tag for up to 300
+  cards, not an included template each). The open
   offers without a placement are counted as all open offers less those with an active placement (two
   short counts), not by looking up a placement for each of the city's open offers.
 * **Filter bars** (clients, offers, landlords, audit pages) write their fields with one template tag

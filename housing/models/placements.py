@@ -4,7 +4,7 @@ move-in and the thresholds after which a placement counts as stalled."""
 import pghistory
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +60,16 @@ class PlacementQuerySet(ClientRelatedQuerySet):
     """Placements; visible with their client (restricted clients stay hidden)."""
 
     organisation_lookup = "organisation"
+
+    def restrict_for(self, user):
+        """The client's visibility looked up for each placement by its key (a subquery per row).
+
+        As a condition on a join, PostgreSQL hashed every client of the organisation to check the board's
+        two thousand placements (at 100,000 clients about twice the time of the rest of the query); the
+        placements are few, and a placement list that stops after a page reads only its own clients.
+        """
+        visible = Client.objects.visible_to(user).filter(pk=OuterRef("client_id")).values("pk")[:1]
+        return self.alias(visible_client=Subquery(visible)).filter(visible_client__isnull=False)
 
     def active(self):
         """Not yet moved in and not declined."""
