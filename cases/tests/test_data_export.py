@@ -2,13 +2,16 @@
 
 import json
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+import cases.views.exports
 from cases.models import ClientAlias, HouseholdMember
 from cases.services.referrals import referral_create
 from hagen_zuhause.models import AccessLog
@@ -41,6 +44,14 @@ def person(social_worker):
 
 def _url(person, file_format):
     return reverse("cases:client_data_export", args=[person.pk]) + f"?format={file_format}"
+
+
+def test_the_file_name_has_the_day_in_germany_also_after_midnight(client_of, social_worker, person, monkeypatch):
+    # 23:30 UTC on 6 December is 00:30 on 7 December in Hagen.
+    late = SimpleNamespace(now=lambda: datetime(2026, 12, 6, 23, 30, tzinfo=UTC), localdate=timezone.localdate)
+    monkeypatch.setattr(cases.views.exports, "timezone", late)
+    response = client_of(social_worker).get(_url(person, "json"))
+    assert response["Content-Disposition"].endswith(f'-{person.case_number}-2026-12-07.json"')
 
 
 def test_the_assigned_worker_gets_the_data_as_json_with_every_section(client_of, social_worker, person):

@@ -75,6 +75,6 @@ def client_data_export(request, pk):
     response = HttpResponse(content, content_type=content_type)
     name = "aktenauszug" if extract else "datenauskunft"
     response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{client.case_number}-{created_at:%Y-%m-%d}.{extension}"'
+        f'attachment; filename="{name}-{client.case_number}-{timezone.localdate(created_at):%Y-%m-%d}.{extension}"'
     )
     return response
