@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Client
@@ -46,24 +45,18 @@ def stall_limits(organisation):
 
 @dataclass
 class Card:
-    """One card; a placement's card carries its link and its line of days written out (see build_board)."""
+    """One card; a placement's card carries its link, built once for the board (see build_board)."""
 
     placement: Placement | None = None
     offer: HousingOffer | None = None
     days: int = 0
     stalled: bool = False
     url: str = ""
-    days_text: str = ""
 
 
 def _placement_card(placement, days, stalled, url_prefix):
-    """A placement's card with what it shows written once here: the board draws up to 250 of them, and
-    the template tags per card (a link, a plural) were most of the page's time."""
-    if days:
-        text = ngettext("%(counter)s day in this step", "%(counter)s days in this step", days) % {"counter": days}
-    else:
-        text = gettext("in this step since today")
-    return Card(placement=placement, days=days, stalled=stalled, url=f"{url_prefix}{placement.pk}/", days_text=text)
+    """A placement's card; the link is completed from a prefix reversed once for the whole board."""
+    return Card(placement=placement, days=days, stalled=stalled, url=f"{url_prefix}{placement.pk}/")
 
 
 @dataclass

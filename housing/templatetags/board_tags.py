@@ -24,8 +24,12 @@ def _placement_card(card):
     stalled = card.stalled
     if placement.step == "moved_in":
         line = gettext("moved in on %(date)s") % {"date": date_filter(placement.moved_in_on, "d.m.Y")}
+    elif card.days:
+        line = ngettext("%(counter)s day in this step", "%(counter)s days in this step", card.days) % {
+            "counter": card.days
+        }
     else:
-        line = card.days_text
+        line = gettext("in this step since today")
     badge = format_html('<span class="badge text-bg-danger mt-1">{}</span>', gettext("stalled")) if stalled else ""
     return format_html(
         '<article class="card mb-2 board-card{}" aria-labelledby="card-{}">'
