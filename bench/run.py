@@ -320,12 +320,14 @@ HOW_IT_STAYS_FAST = """
   The client and task lists count exactly up to 1,000 and 500 rows and otherwise say "more than"
   (`hagen_zuhause/pagination.py`); the board keeps 50 cards per column in SQL.
 * **Matching** turns the hard rules (rooms, KdU limit, barrier-free need, floor, districts, WBS) into
-  query conditions; one statement numbers the remaining households in waiting order (the day the case was
-  opened, then the order of registration), joins their members and their current membership of the one
-  target group that changes a verdict (seniors) grouped once, and returns one row per profile (size,
-  seniors, search) with its count and its first households, as far as the page reaches. Python assesses
-  each profile once, merges the runs of equal verdict and shows pages of 25; the reasons are assessed in
-  full for the shown page only and written by one template tag.
+  query conditions. The waiting households, their sizes and their waiting order (the day the provision
+  case was opened, then the order of registration) are kept on the client by the database (triggers on
+  household members and cases, `cases/models/waiting_list.py`), so one narrow index (`client_waiting_list`)
+  yields the candidates in waiting order without reading a member or a case. One statement numbers them,
+  asks the current members of the one target group that changes a verdict (seniors, hashed once) and
+  returns one row per profile (size, seniors, search) with its count and its first households, as far as
+  the page reaches. Python assesses each profile once, merges the runs of equal verdict and shows pages of
+  25; the reasons are assessed in full for the shown page only and written by one template tag.
 * **The board** keeps 50 cards per column in SQL, checks each placement's client by its key (a
   subquery per placement, not a join that hashed every client of the organisation), loads the clients and
   flats of the cards kept by their keys, and writes each card in Python (one template tag for up to 300

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.cover import Cover
+from cases.models.waiting_list import HOUSEHOLD_SIZE_TRIGGERS, KEEP_WAITING_LIST, WAITING_TRIGGERS
 from hagen_zuhause import codes
 from hagen_zuhause.countries import NATIONALITY_CHOICES, UNKNOWN
 from hagen_zuhause.functions import NameKey, inclusive_range
@@ -112,6 +113,10 @@ class ClientQuerySet(ScopedQuerySet):
     def not_anonymised(self):
         return self.filter(anonymised_at__isnull=True)
 
+    def waiting(self):
+        """Households waiting for a flat: an open provision case, not anonymised (index client_waiting_list)."""
+        return self.filter(waiting_since__isnull=False, anonymised_at__isnull=True)
+
     def with_latin_alias(self):
         """Each client's first Latin other spelling as ``latin_alias``, read only for a Cyrillic main name."""
         return self.annotate(latin_alias=latin_alias_of("pk"))
@@ -176,7 +181,7 @@ def latin_alias_of(path):
     return CaseWhen(When(cyrillic, then=Subquery(aliases)), default=None, output_field=models.CharField())
 
 
-@pghistory.track(exclude=["search_text"])
+@pghistory.track(exclude=["search_text", "household_size", "waiting_since", "waiting_case"])
 class Client(models.Model):
     """A person the office works with (Klient*in). The case number identifies them in the office."""
 
@@ -243,6 +248,21 @@ class Client(models.Model):
         related_name="+",
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # The waiting list, kept by the database from the household members and the cases (waiting_list.py);
+    # whatever the application writes here is ignored.
+    household_size = models.PositiveSmallIntegerField(_("persons in the household"), default=1, editable=False)
+    waiting_since = models.DateField(_("waiting for a flat since"), null=True, blank=True, editable=False)
+    waiting_case = models.ForeignKey(
+        "Case",
+        verbose_name=_("open provision case"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = ClientQuerySet.as_manager()
 
@@ -270,7 +290,15 @@ class Client(models.Model):
             models.Index(
                 F("organisation"), NameKey("last_name"), NameKey("first_name"), F("id"), name="client_org_sort_key"
             ),
+            # Matching reads the waiting households in waiting order from here alone.
+            models.Index(
+                fields=["organisation", "waiting_since", "waiting_case", "id"],
+                include=["household_size", "restricted"],
+                condition=Q(waiting_since__isnull=False, anonymised_at__isnull=True),
+                name="client_waiting_list",
+            ),
         ]
+        triggers = [KEEP_WAITING_LIST]
 
     def __str__(self):
         return f"{self.full_name} ({self.case_number})"
@@ -330,6 +358,7 @@ class HouseholdMember(models.Model):
     class Meta:
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
+        triggers = [*HOUSEHOLD_SIZE_TRIGGERS]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip() or self.get_relationship_display()
@@ -606,6 +635,7 @@ class Case(models.Model):
             models.Index(fields=["opened_on"], name="case_opened_on"),
             models.Index(fields=["closed_on"], name="case_closed_on"),
         ]
+        triggers = [*WAITING_TRIGGERS]
 
     def __str__(self):
         return f"{self.get_case_type_display()} ({self.opened_on:%d.%m.%Y})"

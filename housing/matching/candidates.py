@@ -3,39 +3,15 @@ read (size, search, target groups, waiting time) and the pre-filters, the hard r
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from cases.models import Case, Client, HouseholdMember, TargetGroupMembership
-from hagen_zuhause.codes import CaseType, YesNoUnknown
+from cases.models import Client, TargetGroupMembership
+from hagen_zuhause.codes import YesNoUnknown
 from housing import kdu
 from housing.matching.rules import Household, offer_kdu
 from housing.models import PAST_VIEWING, HousingSearch, Placement
-
-
-def _open_provision_cases():
-    return Case.objects.filter(client=OuterRef("pk"), case_type=CaseType.PROVISION, closed_on__isnull=True)
-
-
-def _households_with_open_provision(user):
-    return Client.objects.visible_to(user).not_anonymised().filter(Exists(_open_provision_cases()))
-
-
-def _member_count():
-    members = (
-        HouseholdMember.objects.filter(client=OuterRef("pk"))
-        .order_by()
-        .values("client")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(members, output_field=IntegerField()), Value(0))
-
-
-def _waiting_since():
-    return Subquery(_open_provision_cases().order_by("opened_on").values("opened_on")[:1])
 
 
 def _current_groups(today):
@@ -45,14 +21,14 @@ def _current_groups(today):
 
 
 def households(clients, today, *, offer=None):
-    """Annotate clients for matching: household size, search, current groups, waiting time (one query).
+    """Annotate clients for matching: search, current groups, a firm placement (one query).
 
-    With ``offer``, each client also says whether it is already proposed for that offer.
+    The household size and the waiting time are the client's own (``Client.household_size``,
+    ``Client.waiting_since``, kept by the database). With ``offer``, each client also says whether it is
+    already proposed for that offer.
     """
     firm = Placement.objects.filter(client=OuterRef("pk"), step__in=PAST_VIEWING)
     annotated = clients.annotate(
-        member_count=_member_count(),
-        waiting_since=_waiting_since(),
         current_groups=_current_groups(today),
         holds_firm_placement=Exists(firm),
     ).select_related("housing_search")
@@ -70,7 +46,7 @@ def household_of(client):
         search = None
     return Household(
         client=client,
-        size=1 + client.member_count,
+        size=client.household_size,
         search=search,
         target_groups=frozenset(client.current_groups),
         waiting_since=client.waiting_since,
@@ -90,42 +66,19 @@ def household_for(client, *, today=None):
 # the pre-filtered rankings with assessing every candidate.
 
 
-def _household_sizes(sizes):
-    """A condition on clients: the household (the client and the members) has one of ``sizes`` persons."""
-    condition = Q(pk__in=[])
-    if 1 in sizes:
-        condition |= ~Exists(HouseholdMember.objects.filter(client=OuterRef("pk")))
-    member_counts = [size - 1 for size in sizes if size > 1]
-    if member_counts:
-        # Grouped once rather than counted per client: the database can start from these households.
-        with_members = (
-            HouseholdMember.objects.order_by()
-            .values("client")
-            .annotate(count=Count("pk"))
-            .filter(count__in=member_counts)
-            .values("client")
-        )
-        condition |= Q(pk__in=with_members)
-    return condition
-
-
-def households_that_may_fit(offer, table, *, sizes_in=_household_sizes):
-    """A condition on clients that leaves out the households the hard rules rule out for the offer.
-
-    ``sizes_in(sizes)`` is the condition "the household has one of these sizes"; by default the
-    members are grouped once, so that the database can start from the households of those sizes.
-    """
+def households_that_may_fit(offer, table):
+    """A condition on clients that leaves out the households the hard rules rule out for the offer."""
     rooms = offer.rooms
     # Rooms: at least max(1, persons − 1), so at most rooms + 1 persons (nobody below one room).
     largest = int(rooms) + 1 if rooms >= 1 else 0
     # KdU: the sizes whose limit the rent exceeds are out; unknown (no limit, no rent) stays.
     sizes = [size for size in range(1, largest + 1) if offer_kdu(offer, table, size).status != kdu.EXCEEDS]
     # Rooms: at most persons + 1, unless the household itself looks for that many rooms.
-    condition = sizes_in([size for size in sizes if size + 1 >= rooms])
+    condition = Q(household_size__in=[size for size in sizes if size + 1 >= rooms])
     small = [size for size in sizes if size + 1 < rooms]
     if small:
         asks_for_rooms = HousingSearch.objects.filter(client=OuterRef("pk"), min_rooms__gte=rooms)
-        condition |= sizes_in(small) & Exists(asks_for_rooms)
+        condition |= Q(household_size__in=small) & Exists(asks_for_rooms)
     ruled_out = Q(min_rooms__gt=rooms) | (~Q(districts=[]) & ~Q(districts__contains=[offer.district]))
     if offer.barrier_free == YesNoUnknown.NO:
         ruled_out |= Q(barrier_free_needed=YesNoUnknown.YES)

@@ -9,15 +9,11 @@ from functools import partial
 from itertools import groupby, islice
 from typing import NamedTuple
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    Count,
     Exists,
-    F,
-    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
@@ -25,18 +21,14 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from cases.models import Client, HouseholdMember, TargetGroupMembership
-from hagen_zuhause.codes import CaseType
+from cases.models import Client, TargetGroupMembership
 from hagen_zuhause.pagination import page_number
 from housing import kdu
 from housing.matching.candidates import (
-    _households_with_open_provision,
-    _member_count,
     household_for,
     household_of,
     households,
@@ -156,7 +148,7 @@ def _ranked_households(offer, user, table, today, *, prefiltered, first=None):
         if profile.has_search:
             search = HousingSearch(**dict(zip(_SEARCH_FIELDS, profile.search_values, strict=True)))
         household = Household(
-            client=None, size=1 + profile.member_count, search=search, target_groups=frozenset(profile.groups)
+            client=None, size=profile.household_size, search=search, target_groups=frozenset(profile.groups)
         )
         verdict = _verdict(_fit_reasons(offer, household, table))
         by_verdict.setdefault(verdict, []).append(profile)
@@ -172,7 +164,7 @@ class HouseholdProfile(NamedTuple):
     """Households that look the same to the rules: how many, and the first of them with their places
     in the order of equal verdicts."""
 
-    member_count: int
+    household_size: int
     groups: list
     has_search: bool
     search_values: tuple
@@ -186,72 +178,57 @@ def household_profiles(offer, user, table, today, *, prefiltered, first=None):
 
     Each household is numbered in the order of equal verdicts: longest waiting first, and among those
     waiting since the same day the one whose case was opened first (the order of registration, not
-    the alphabet, which would always put an Albrecht before a Zeller). The members and the current
-    target groups are grouped once for everybody and joined rather than looked up per household; the
-    households of one profile come as arrays in that order, the first ``first`` of them when given.
+    the alphabet, which would always put an Albrecht before a Zeller). The waiting households, their
+    sizes and that order come from the waiting list the database keeps on the client (index
+    ``client_waiting_list``); the current target groups are grouped once and joined rather than looked
+    up per household. The households of one profile come as arrays in that order, the first ``first``
+    of them when given.
     """
-    # Joined rather than looked up per household: a client has at most one open case of a kind
-    # (case_one_open_per_type), so the join neither repeats nor drops anyone of
-    # _households_with_open_provision, and its opening day is the waiting time.
-    open_provision = FilteredRelation(
-        "cases", condition=Q(cases__case_type=CaseType.PROVISION, cases__closed_on__isnull=True)
-    )
-    clients = (
-        Client.objects.visible_to(user)
-        .not_anonymised()
-        .annotate(open_provision=open_provision)
-        .filter(open_provision__isnull=False)
-    )
+    clients = Client.objects.visible_to(user).waiting()
     if prefiltered:
         clients = clients.filter(households_that_may_fit(offer, table))
-    order = [F("open_provision__opened_on").asc(nulls_last=True), F("open_provision__pk"), "pk"]
+    order = ["waiting_since", "waiting_case", "pk"]
     candidates = clients.annotate(position=Window(RowNumber(), order_by=order)).values_list(
-        "pk", "position", "housing_search__pk", *(f"housing_search__{name}" for name in _SEARCH_FIELDS)
+        "pk",
+        "position",
+        "household_size",
+        "housing_search__pk",
+        *(f"housing_search__{name}" for name in _SEARCH_FIELDS),
     )
-    # The members and current target groups of the candidates, grouped once and joined: no lookup per household.
-    of_candidates = RawSQL("SELECT pk FROM candidates", [])
-    members = (
-        HouseholdMember.objects.filter(client__in=of_candidates)
-        .order_by()
-        .values("client")
-        .annotate(count=Count("pk"))
-        .values("client", "count")
-    )
-    # Only the groups that change a verdict make a profile; filtered in the aggregate rather than the
-    # rows, so that each household's memberships come from the index on the client.
-    groups = (
-        TargetGroupMembership.objects.current(today)
-        .filter(client__in=of_candidates)
-        .order_by()
-        .values("client")
-        .annotate(groups=ArrayAgg("group", filter=Q(group__in=RANKED_GROUPS), order_by="group", default=[]))
-        .values("client", "groups")
-    )
+    # Only the groups that change a verdict make a profile, one column each: whether the household is
+    # in the group today, asked of each group's current members hashed once (a few thousand rows).
+    ranked_groups = sorted(RANKED_GROUPS)
+    members = [
+        TargetGroupMembership.objects.current(today).filter(group=group).order_by().values("client")
+        for group in ranked_groups
+    ]
     try:
-        parts = [query.query.sql_with_params() for query in (candidates, members, groups)]
+        parts = [query.query.sql_with_params() for query in (candidates, *members)]
     except EmptyResultSet:  # the hard rules leave nobody (a flat too big for any household size)
         return []
     search = [f"c.s{number}" for number in range(len(_SEARCH_FIELDS))]
-    profile = ", ".join(["COALESCE(m.count, 0)", "COALESCE(g.groups, '{}')", "c.search_pk IS NOT NULL", *search])
-    columns = ", ".join(["pk", "position", "search_pk", *(name[2:] for name in search)])
+    in_groups = [f"c.pk IN ({sql})" for sql, _params in parts[1:]]
+    profile = ["c.household_size", *in_groups, "c.search_pk IS NOT NULL", *search]
+    columns = ", ".join(["pk", "position", "household_size", "search_pk", *(name[2:] for name in search)])
     # Arrays of the first households only: a profile may hold thousands, and a page reaches a few.
     # PostgreSQL's array subscripts are 4-byte integers; a page number far past the end asks for more.
     head = "" if first is None else f"[1:{min(int(first), 2**31 - 1)}]"
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH candidates ({columns}) AS MATERIALIZED ({parts[0][0]}) "
-            f"SELECT {profile}, COUNT(*), (array_agg(c.pk ORDER BY c.position)){head}, "
+            f"SELECT {', '.join(profile)}, COUNT(*), (array_agg(c.pk ORDER BY c.position)){head}, "
             f"(array_agg(c.position ORDER BY c.position)){head} "
             f"FROM candidates AS c "
-            f"LEFT JOIN ({parts[1][0]}) AS m (client_id, count) ON m.client_id = c.pk "
-            f"LEFT JOIN ({parts[2][0]}) AS g (client_id, groups) ON g.client_id = c.pk "
-            f"GROUP BY {profile}",
-            [*parts[0][1], *parts[1][1], *parts[2][1]],
+            f"GROUP BY {', '.join(str(number) for number in range(1, len(profile) + 1))}",
+            [*parts[0][1], *(param for _sql, params in parts[1:] for param in params)],
         )
-        return [
-            HouseholdProfile(member_count, groups, has_search, tuple(search), count, pks, positions)
-            for member_count, groups, has_search, *search, count, pks, positions in cursor.fetchall()
-        ]
+        rows = cursor.fetchall()
+    profiles = []
+    for household_size, *rest in rows:
+        flags, (has_search, *search, count, pks, positions) = rest[: len(ranked_groups)], rest[len(ranked_groups) :]
+        groups = [group for group, inside in zip(ranked_groups, flags, strict=True) if inside]
+        profiles.append(HouseholdProfile(household_size, groups, has_search, tuple(search), count, pks, positions))
+    return profiles
 
 
 def _head(pks, count):
@@ -288,9 +265,7 @@ def _any_household_unfit(offer, user, table, prefiltered):
     """
     if prefiltered.fitting_count < len(prefiltered):
         return True
-    may_fit = households_that_may_fit(offer, table, sizes_in=lambda sizes: Q(household_size__in=sizes))
-    clients = _households_with_open_provision(user).alias(household_size=1 + _member_count())
-    return clients.filter(~may_fit).exists()
+    return Client.objects.visible_to(user).waiting().filter(~households_that_may_fit(offer, table)).exists()
 
 
 def _kdu_class(cold_rent, service_costs, limit):
@@ -469,7 +444,7 @@ def match_page(offer, user, *, number=1, include_unfit=False, today=None, table=
         rank=lambda prefiltered, reach=None, first=None: _ranked_households(
             offer, user, table, today, prefiltered=prefiltered, first=first
         ),
-        count_all=lambda: _households_with_open_provision(user).count(),
+        count_all=lambda: Client.objects.visible_to(user).waiting().count(),
         any_unfit=lambda prefiltered: _any_household_unfit(offer, user, table, prefiltered),
         details=lambda chosen: _household_suggestions(offer, user, table, today, chosen),
         number=number,

@@ -224,18 +224,18 @@ def test_the_database_groups_households_by_what_the_rules_read_in_the_order_of_w
     profiles = household_profiles(offer, social_worker, table, TODAY, prefiltered=False)
 
     # Only the groups the verdict reads make a profile: "women" is a note and changes no verdict.
-    by_profile = {(p.member_count, tuple(p.groups), p.has_search): p for p in profiles}
-    assert set(by_profile) == {(2, ("seniors",), False), (2, (), False), (0, (), True)}
-    pair = by_profile[(2, ("seniors",), False)]
+    by_profile = {(p.household_size, tuple(p.groups), p.has_search): p for p in profiles}
+    assert set(by_profile) == {(3, ("seniors",), False), (3, (), False), (1, (), True)}
+    pair = by_profile[(3, ("seniors",), False)]
     assert (pair.count, pair.pks) == (2, [earlier.pk, later.pk])
     assert pair.search_values == (None,) * len(pair.search_values)
     # Positions number every household in the order of equal verdicts: longest waiting first.
     positions = {pk: position for p in profiles for pk, position in zip(p.pks, p.positions, strict=True)}
     assert sorted(positions, key=positions.get) == [earlier.pk, ended.pk, searching.pk, later.pk]
-    assert by_profile[(0, (), True)].search_values[0] == ["mitte"]
+    assert by_profile[(1, (), True)].search_values[0] == ["mitte"]
     # Asked for the first household of each profile only (a page's worth): the counts stay whole.
     first = household_profiles(offer, social_worker, table, TODAY, prefiltered=False, first=1)
-    pair = next(p for p in first if (p.member_count, tuple(p.groups)) == (2, ("seniors",)))
+    pair = next(p for p in first if (p.household_size, tuple(p.groups)) == (3, ("seniors",)))
     assert (pair.count, pair.pks) == (2, [earlier.pk])
 
 

@@ -8,6 +8,7 @@ every page and every count equals the reference: annotate every candidate, asses
 :func:`housing.matching.assess`, sort.
 """
 
+import dataclasses
 import random
 import re
 from datetime import date
@@ -15,17 +16,16 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Exists
+from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Client, HouseholdMember
+from cases.models import Case, Client, HouseholdMember
 from cases.services.cases import case_open
 from demo.municipalities import HAGEN_DISTRICTS
 from hagen_zuhause.codes import CaseType, Relationship, TargetGroup, YesNoUnknown
 from housing import kdu, matching
-from housing.matching.candidates import _households_with_open_provision, _open_provision_cases
 from housing.matching.rankings import _kdu_class, _verdict
 from housing.matching.rules import _OFFER_RULE_FIELDS, _fit_reasons, _notes, _suggestion
 from housing.models import HousingOffer, HousingSearch, KduTable, OfferStatus
@@ -41,11 +41,24 @@ DISTRICTS = [code for code, _name in HAGEN_DISTRICTS]
 # --- The reference: every candidate assessed in Python ----------------------------------------
 
 
+def _open_provision_cases():
+    return Case.objects.filter(client=OuterRef("pk"), case_type=CaseType.PROVISION, closed_on__isnull=True)
+
+
+def reference_household(client):
+    """The household counted from its rows: its members and its open provision case, not the waiting
+    list the database keeps on the client (Client.household_size, Client.waiting_since)."""
+    members = HouseholdMember.objects.filter(client=client).count()
+    open_provision = Case.objects.filter(client=client, case_type=CaseType.PROVISION, closed_on__isnull=True)
+    waiting_since = open_provision.values_list("opened_on", flat=True).first()
+    return dataclasses.replace(matching.household_of(client), size=1 + members, waiting_since=waiting_since)
+
+
 def reference_matches(offer, user, table, *, include_unfit):
     """Households for an offer as before the pre-filter: annotate all, assess all, sort."""
     clients = Client.objects.visible_to(user).not_anonymised().filter(Exists(_open_provision_cases()))
     suggestions = [
-        _suggestion(offer, matching.household_of(client), table, TODAY, client.already_proposed)
+        _suggestion(offer, reference_household(client), table, TODAY, client.already_proposed)
         for client in matching.households(clients, TODAY, offer=offer)
     ]
     if not include_unfit:
@@ -207,7 +220,8 @@ def test_the_prefilter_keeps_exactly_the_households_that_fit(varied, social_work
         for offer in offers:
             expected = reference_matches(offer, social_worker, table, include_unfit=True)
             candidates = matching.households_that_may_fit(offer, table)
-            kept = set(_households_with_open_provision(social_worker).filter(candidates).values_list("pk", flat=True))
+            waiting = Client.objects.visible_to(social_worker).waiting()
+            kept = set(waiting.filter(candidates).values_list("pk", flat=True))
             # Never a household that fits is left out; every hard ✗ is left out already in the query.
             assert kept == {suggestion.client.pk for suggestion in expected if suggestion.fits}
             left_out += len(expected) - len(kept)
