@@ -69,25 +69,63 @@ class Column:
     total: int = 0
 
 
-#: Cards drawn per column; a city-wide board would otherwise render thousands of them.
-CARDS_SHOWN = 50
+#: Cards drawn per column; a column with more links to its own page with all of them
+#: (:func:`column_placements`), so the board stays one screen to take in.
+CARDS_SHOWN = 20
+
+#: The placement columns by their key in the address of a column's own page.
+COLUMN_KEYS = [*(step.value for step in BOARD_STEPS), "moved_in"]
+
+
+def _card_fields():
+    """A card shows the client's name and case number and the flat's street: only these are loaded, by
+    their keys for the cards kept (prefetched). Joined, PostgreSQL hashed every client and every offer."""
+    clients = Prefetch("client", queryset=Client.objects.only("first_name", "last_name", "case_number"))
+    offers = Prefetch("offer", queryset=HousingOffer.objects.only("street"))
+    return ["step", "step_changed_on", "moved_in_on", "client", "offer"], (clients, offers)
+
+
+def column_title(key):
+    """The heading of a placement column (a step, or the recent move-ins)."""
+    if key == "moved_in":
+        return _("Moved in in the last %(days)s days") % {"days": MOVED_IN_DAYS}
+    return PlacementStep(key).label
+
+
+def column_placements(user, key, today):
+    """Every placement of one column of the board, in the board's order: the oldest in its step first
+    (the stalled ones lead), the latest move-in first. Only fields a card shows are loaded."""
+    shown_fields, prefetch = _card_fields()
+    placements = Placement.objects.visible_to(user).only(*shown_fields).prefetch_related(*prefetch)
+    if key == "moved_in":
+        since = today - timedelta(days=MOVED_IN_DAYS)
+        return placements.filter(step=PlacementStep.MOVED_IN, moved_in_on__gte=since).order_by("-moved_in_on", "pk")
+    return placements.filter(step=key).order_by("step_changed_on", "pk")
+
+
+def placement_cards(placements, key, limits, today):
+    """The cards of placements of one column (stalled after the column's limit; move-ins never)."""
+    limit = limits.get(PlacementStep(key)) if key != "moved_in" else None
+    # Every card links to its placement: the address is built once and completed per card.
+    url_prefix = reverse("housing:placement_detail", args=[0]).removesuffix("0/")
+    cards = []
+    for placement in placements:
+        days = (today - placement.step_changed_on).days
+        cards.append(_placement_card(placement, days, limit is not None and days > limit, url_prefix))
+    return cards
 
 
 def build_board(user, today):
     """The columns of the board as the user may see them (placements of hidden clients are left out)."""
     limits = stall_limits(user.organisation_id)
     columns = {step: Column(step.value, step.label, limit=limits.get(step)) for step in BOARD_STEPS}
-    moved_in = Column("moved_in", _("Moved in in the last %(days)s days") % {"days": MOVED_IN_DAYS})
+    moved_in = Column("moved_in", column_title("moved_in"))
     since = today - timedelta(days=MOVED_IN_DAYS)
     # Each column in its order: the oldest step first (so the stalled ones lead), the latest move-in
     # first; the database keeps the first CARDS_SHOWN of each column and counts them all.
     latest_move_in = Case(When(step=PlacementStep.MOVED_IN, then=F("moved_in_on"))).desc(nulls_last=True)
     in_column = {"partition_by": F("step")}
-    # A card shows the client's name and case number and the flat's street: only these are loaded, by
-    # their keys for the cards kept (prefetched). Joined, PostgreSQL hashed every client and every offer.
-    shown_fields = ["step", "step_changed_on", "moved_in_on", "client", "offer"]
-    clients = Prefetch("client", queryset=Client.objects.only("first_name", "last_name", "case_number"))
-    offers = Prefetch("offer", queryset=HousingOffer.objects.only("street"))
+    shown_fields, prefetch = _card_fields()
     placements = (
         Placement.objects.visible_to(user)
         .filter(Q(step__in=BOARD_STEPS) | Q(step=PlacementStep.MOVED_IN, moved_in_on__gte=since))
@@ -96,22 +134,16 @@ def build_board(user, today):
             column_total=Window(Count("pk"), **in_column),
         )
         .filter(position__lte=CARDS_SHOWN)
-        .prefetch_related(clients, offers)
+        .prefetch_related(*prefetch)
         .only(*shown_fields)
         .order_by("step", "position")
     )
-    # Every card links to its placement: the address is built once and completed per card.
-    url_prefix = reverse("housing:placement_detail", args=[0]).removesuffix("0/")
+    by_column = {key: [] for key in COLUMN_KEYS}
     for placement in placements:
-        days = (today - placement.step_changed_on).days
-        if placement.step == PlacementStep.MOVED_IN:
-            moved_in.cards.append(_placement_card(placement, days, False, url_prefix))
-            moved_in.total = placement.column_total
-            continue
-        column = columns[PlacementStep(placement.step)]
-        stalled = column.limit is not None and days > column.limit
-        column.cards.append(_placement_card(placement, days, stalled, url_prefix))
-        column.total = placement.column_total
+        by_column[placement.step].append(placement)
+    for column in [*columns.values(), moved_in]:
+        column.cards = placement_cards(by_column[column.key], column.key, limits, today)
+        column.total = by_column[column.key][0].column_total if by_column[column.key] else 0
 
     # Any active placement counts, also one of a client the user cannot see.
     active = Placement.objects.filter(offer=OuterRef("pk")).active()

@@ -29,6 +29,7 @@ urlpatterns = [
     path("follow-ups/<int:pk>/", placements.follow_up_answer, name="follow_up_answer"),
     path("board/", placements.board, name="board"),
     path("board/thresholds/", placements.stall_thresholds, name="stall_thresholds"),
+    path("board/<slug:column>/", placements.BoardColumnView.as_view(), name="board_column"),
     # Senior shared flat
     path("senior-flat/", senior_flat.overview, name="senior_flat"),
     path("senior-flat/<int:pk>/residents/new/", senior_flat.resident_add, name="resident_add"),

@@ -101,6 +101,7 @@ ROUTES = {
     ),
     "housing:follow_up_answer": Route(OBJECT_GET, setup=_follow_up),
     "housing:board": Route(PAGE),
+    "housing:board_column": Route(PAGE, kwargs={"column": "viewing"}),
     "housing:stall_thresholds": Route({"social_worker": 403, "team_lead": 200, "admin_staff": 403, "outsider": 200}),
     "housing:senior_flat": Route(PAGE),
     "housing:resident_add": Route(OBJECT_GET, setup=_place),

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from hagen_zuhause.models import AccessLog
 from housing.board import stall_limits
 from housing.models import DEFAULT_STALL_DAYS, PlacementStep, StallThreshold
 from housing.services.placements import placement_decline, stall_thresholds_save
@@ -129,7 +130,7 @@ def test_an_open_offer_leads_to_its_suitable_households(client_of, social_worker
     assert f'href="{reverse("housing:offer_matches", args=[offer.pk])}"' in offers
 
 
-def test_columns_draw_at_most_fifty_cards_and_count_the_rest(client_of, social_worker, monkeypatch):
+def test_columns_draw_their_first_cards_and_count_the_rest(client_of, social_worker, monkeypatch):
     from housing import board
 
     monkeypatch.setattr(board, "CARDS_SHOWN", 2)
@@ -138,6 +139,77 @@ def test_columns_draw_at_most_fifty_cards_and_count_the_rest(client_of, social_w
     offers = _column(_board(client_of(social_worker)), "open_offers")
     assert offers.count("<article") == 2
     assert "2 von 3 angezeigt" in offers
+
+
+def test_a_full_column_links_to_its_own_page_with_every_card_in_the_board_order(
+    client_of, social_worker, team_lead, monkeypatch
+):
+    from housing import board
+
+    monkeypatch.setattr(board, "CARDS_SHOWN", 2)
+    days = DEFAULT_STALL_DAYS[PlacementStep.VIEWING]
+    oldest = make_placement(social_worker, step="viewing", on=TODAY - timedelta(days=days + 5))
+    middle = make_placement(social_worker, step="viewing", on=TODAY - timedelta(days=2))
+    newest = make_placement(social_worker, step="viewing", on=TODAY)
+    hidden = make_placement(
+        team_lead, client=make_seeker(team_lead, last_name="Schutz", restricted=True), step="viewing"
+    )
+    make_placement(social_worker, step="proposed")
+    browser = client_of(social_worker)
+    url = reverse("housing:board_column", args=["viewing"])
+
+    viewing = _column(_board(browser), "viewing")
+    assert "2 von 3 angezeigt" in viewing
+    assert f'href="{url}"' in viewing and "Alle 3 anzeigen" in viewing
+
+    response = browser.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    order = [page.index(f'id="card-{placement.pk}"') for placement in (oldest, middle, newest)]
+    assert order == sorted(order)
+    assert f'id="card-{hidden.pk}"' not in page and "Schutz" not in page
+    assert page.count("board-card-stalled") == 1
+    assert "Besichtigung" in page and f"Festgefahren nach {days} Tagen" in page
+    assert (
+        AccessLog.objects.filter(user=social_worker, action=AccessLog.Action.VIEW_LIST)
+        .last()
+        .detail.endswith("3 Klient*innen angezeigt")
+    )
+    assert f'id="card-{hidden.pk}"' in client_of(team_lead).get(url).content.decode()
+
+
+def test_the_moved_in_column_page_lists_the_last_move_ins_latest_first(client_of, social_worker):
+    earlier = make_placement(social_worker, step="moved_in", on=TODAY - timedelta(days=20))
+    later = make_placement(social_worker, step="moved_in", on=TODAY - timedelta(days=2))
+    gone = make_placement(social_worker, step="moved_in", on=TODAY - timedelta(days=40))
+
+    page = client_of(social_worker).get(reverse("housing:board_column", args=["moved_in"])).content.decode()
+
+    assert page.index(f'id="card-{later.pk}"') < page.index(f'id="card-{earlier.pk}"')
+    assert f'id="card-{gone.pk}"' not in page
+    assert "board-card-stalled" not in page
+
+
+@pytest.mark.parametrize("column", ["declined", "open_offers", "nothing"])
+def test_a_column_page_exists_only_for_the_board_s_placement_columns(client_of, social_worker, column):
+    assert client_of(social_worker).get(reverse("housing:board_column", args=[column])).status_code == 404
+
+
+def test_a_column_page_costs_the_same_queries_with_1_and_with_48_cards(client_of, social_worker):
+    browser = client_of(social_worker)
+    url = reverse("housing:board_column", args=["proposed"])
+    make_placement(social_worker, step="proposed")
+    browser.get(url)
+    with CaptureQueriesContext(connection) as one:
+        browser.get(url)
+
+    for number in range(47):
+        make_placement(social_worker, step="proposed", on=TODAY - timedelta(days=number % 25))
+    with CaptureQueriesContext(connection) as many:
+        page = browser.get(url).content.decode()
+
+    assert page.count('class="card mb-2 board-card') == 48
+    assert len(one) == len(many) <= 15
 
 
 def test_placements_of_restricted_clients_stay_off_the_board_of_others(client_of, social_worker, team_lead):

@@ -8,6 +8,7 @@ and changes nothing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.generic import ListView
 
 from cases.models import Case
 from cases.services.restriction import file_is_read_only
@@ -25,7 +27,7 @@ from hagen_zuhause.editing import add_service_error, edit_page
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.redirects import next_url
 from housing import kdu
-from housing.board import build_board, stall_limits
+from housing.board import COLUMN_KEYS, build_board, column_placements, column_title, placement_cards, stall_limits
 from housing.forms.placements import (
     FollowUpAnswerForm,
     PlacementAdvanceForm,
@@ -378,6 +380,37 @@ def board(request):
             "today": today,
         },
     )
+
+
+class BoardColumnView(PermissionRequiredMixin, ListView):
+    """Every placement of one column of the board, in the board's order, as the same cards, page by page."""
+
+    permission_required = "housing.view_placement"
+    template_name = "housing/board_column.html"
+    paginate_by = 48  # whole rows of two, three, four or six cards
+
+    def get_queryset(self):
+        if self.kwargs["column"] not in COLUMN_KEYS:
+            raise Http404
+        self.today = timezone.localdate()
+        return column_placements(self.request.user, self.kwargs["column"], self.today)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        key = self.kwargs["column"]
+        limits = stall_limits(self.request.user.organisation_id)
+        context["cards"] = placement_cards(context["object_list"], key, limits, self.today)
+        context["title"] = column_title(key)
+        context["limit"] = limits.get(key) if key != "moved_in" else None
+        context["is_step"] = key != "moved_in"
+        title = _("Placements: %(column)s") % {"column": context["title"]}
+        log_list_view(
+            self.request,
+            title,
+            shown=clients_in([card.placement for card in context["cards"]]),
+            page_number=context["page_obj"].number,
+        )
+        return context
 
 
 @permission_required("housing.change_stallthreshold", raise_exception=True)
