@@ -457,7 +457,7 @@ class JobRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+        return f"{self.job} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M} {self.status}"
 
 
 class AccessKind(models.TextChoices):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from cases.services.casework import lock_client
 from cases.services.restriction import refuse_if_processing_restricted
 from hagen_zuhause.codes import OUTCOMES_BY_CASE_TYPE
 from hagen_zuhause.locking import lock_for_edit
@@ -31,6 +32,9 @@ def case_open(*, client, case_type, actor, opened_on=None, **fields):
 def case_close(*, case, outcome, actor, closed_on=None):
     """Close a case with an outcome that fits its type."""
     refuse_if_processing_restricted(case.client_id)
+    # The client first, then the case: the waiting list's trigger locks the client when the case
+    # changes, and erasure locks the client before its cases (one order, no deadlock).
+    lock_client(case.client)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.closed_on is not None:
         raise ValidationError(_("This case is already closed."))
@@ -48,6 +52,7 @@ def case_close(*, case, outcome, actor, closed_on=None):
 def case_reopen(*, case, actor):
     """Reopen a closed case (e.g. closed by mistake); refused while another case of its type is open."""
     refuse_if_processing_restricted(case.client_id)
+    lock_client(case.client)  # the client first, as in case_close
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.closed_on is None:
         raise ValidationError(_("This case is open."))

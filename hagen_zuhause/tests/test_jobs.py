@@ -1,7 +1,7 @@
 """Scheduled jobs: cleanups do their work, every run is recorded, failures and overdue jobs are shown."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -103,3 +103,10 @@ def test_the_start_page_is_quiet_when_every_job_ran_in_time(client_of, admin_sta
     for job in SCHEDULE:
         _succeeded(job.name, hours_ago=3)
     assert "Geplante Aufgaben" not in client_of(admin_staff).get("/").content.decode()
+
+
+def test_a_run_names_its_start_in_german_time(db):
+    # 23:30 UTC on 6 December is 00:30 on 7 December in Hagen.
+    started = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    run = JobRun.objects.create(job="backup", started_at=started, status="running")
+    assert str(run) == "backup 2026-12-07 00:30 running"
