@@ -170,13 +170,18 @@ def _placements(organisation, rng, today, offers, workers, count):
             household_size=rng.choice([1, 1, 1, 2, 3, 4, 5]),
             proposed_by=rng.choice(workers),
         )
-        day = proposed
+        day, reached = proposed, PlacementStep.PROPOSED
         for pipeline_step in (PlacementStep.VIEWING, PlacementStep.LANDLORD_ACCEPTED, PlacementStep.LEASE_SIGNED,
                               PlacementStep.MOVED_IN):  # fmt: skip
             if step == PlacementStep.DECLINED or _order(pipeline_step) > _order(step):
                 break
-            day = min(today, day + timedelta(days=rng.randint(3, 21)))
+            next_day = day + timedelta(days=rng.randint(3, 21))
+            if next_day > today:  # proposed lately: it has not got that far yet
+                break
+            day, reached = next_day, pipeline_step
             setattr(placement, f"{pipeline_step.value}_on", day)
+        if step != PlacementStep.DECLINED:
+            placement.step = step = reached
         placement.step_changed_on = day
         if step == PlacementStep.DECLINED:
             placement.declined_on = min(today, proposed + timedelta(days=rng.randint(3, 30)))

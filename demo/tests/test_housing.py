@@ -1,5 +1,7 @@
 """The demo data of housing: the KdU table of made-up values and the senior shared flat."""
 
+import itertools
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -44,3 +46,25 @@ def test_the_demo_flat_has_seven_places_residents_and_a_waiting_list(social_work
     assert WaitingListEntry.objects.filter(flat=flat).waiting().count() == 3
     assert ensure_demo_senior_flat(organisation) == flat
     assert SeniorFlatResidency.objects.count() == 6
+
+
+def test_demo_placements_on_new_offers_have_not_got_far_yet(social_worker, organisation):
+    """Every step is planned days after the one before; a placement on an offer of last week stays early
+    in the pipeline rather than reaching every step today."""
+    import random
+
+    from demo.housing import _placements
+    from housing.models import Placement
+    from tests.builders import make_offer, make_seeker
+
+    offers = [make_offer(social_worker, acquired_on=TODAY - timedelta(days=5)) for _ in range(12)]
+    for _ in range(12):
+        make_seeker(social_worker)
+
+    _placements(organisation, random.Random(4), TODAY, offers, [social_worker], 12)
+
+    steps = ["proposed_on", "viewing_on", "landlord_accepted_on", "lease_signed_on", "moved_in_on"]
+    for dates in Placement.objects.exclude(step="declined").values_list(*steps):
+        reached = [day for day in dates if day is not None]
+        assert reached[-1] <= TODAY
+        assert all((later - earlier).days >= 3 for earlier, later in itertools.pairwise(reached)), dates
