@@ -27,6 +27,28 @@ _ROLE_KEYS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
 _TEMPLATE_KEY = "hagen_zuhause_template_database"
 _TEMPLATES = pytest.StashKey[set]()
 
+#: Tests of a minute or more (on a busy 2-core machine), longest first. Under xdist they start first, so
+#: that no worker picks one up when the others have run out of tests.
+_LONG_RUNNING = (
+    "tests/browser/test_every_page.py",
+    "hagen_zuhause/tests/test_upgrade.py",
+    "housing/tests/test_matching_prefilter.py",
+    "hagen_zuhause/tests/test_backups.py",
+    "tests/browser/",
+    "hagen_zuhause/tests/test_faults.py",
+)
+
+
+def _start_order(item):
+    ranks = (rank for rank, prefix in enumerate(_LONG_RUNNING) if item.nodeid.startswith(prefix))
+    return next(ranks, len(_LONG_RUNNING))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under xdist, the long tests go first (a stable sort: everything else keeps its order)."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=_start_order)
+
 
 def _create_test_application_role(connection):
     role = settings.TEST_APPLICATION_ROLE
