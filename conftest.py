@@ -27,8 +27,8 @@ _ROLE_KEYS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
 _TEMPLATE_KEY = "hagen_zuhause_template_database"
 _TEMPLATES = pytest.StashKey[set]()
 
-#: Tests of a minute or more (on a busy 2-core machine), longest first. Under xdist they start first, so
-#: that no worker picks one up when the others have run out of tests.
+#: Tests of a minute or more (on a busy 2-core machine), longest first. Under xdist they start first among
+#: the tests of their kind, so that no worker picks one up when the others have run out of tests.
 _LONG_RUNNING = (
     "tests/browser/test_every_page.py",
     "hagen_zuhause/tests/test_upgrade.py",
@@ -44,8 +44,14 @@ def _start_order(item):
     return next(ranks, len(_LONG_RUNNING))
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under xdist, the long tests go first (a stable sort: everything else keeps its order)."""
+    """Under xdist, the long tests go first within their kind.
+
+    pytest-django's reordering runs after this one and is a stable sort: tests in a transaction still
+    come before the transactional ones (whose flush leaves an empty database), which come before the
+    tests without a database, as Django orders them.
+    """
     if hasattr(config, "workerinput"):
         items.sort(key=_start_order)
 
