@@ -27,8 +27,8 @@ _ROLE_KEYS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
 _TEMPLATE_KEY = "hagen_zuhause_template_database"
 _TEMPLATES = pytest.StashKey[set]()
 
-#: Tests of a minute or more (on a busy 2-core machine), longest first. Under xdist they start first among
-#: the tests of their kind, so that no worker picks one up when the others have run out of tests.
+#: Tests of a minute or more (on a busy 2-core machine), longest first. Under xdist they start first, so
+#: that no worker picks one up when the others have run out of tests.
 _LONG_RUNNING = (
     "tests/browser/test_every_page.py",
     "hagen_zuhause/tests/test_upgrade.py",
@@ -44,16 +44,43 @@ def _start_order(item):
     return next(ranks, len(_LONG_RUNNING))
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Under xdist, the long tests go first within their kind.
-
-    pytest-django's reordering runs after this one and is a stable sort: tests in a transaction still
-    come before the transactional ones (whose flush leaves an empty database), which come before the
-    tests without a database, as Django orders them.
-    """
+    """Under xdist, the long tests go first, before pytest-django's order of kinds (see below)."""
     if hasattr(config, "workerinput"):
         items.sort(key=_start_order)
+
+
+#: What ``post_migrate`` (sent by every flush) fills again; ``django_migrations`` is never flushed.
+_REFILLED_AFTER_FLUSH = {
+    "auth_group",
+    "auth_group_permissions",
+    "auth_permission",
+    "django_content_type",
+    "django_migrations",
+}
+
+
+def _check_flush_restores_a_migrated_database(connection):
+    """Fail when migrations leave rows that a transactional test's flush would take away for good.
+
+    Django runs transactional tests last because their flush empties every table: rows a data migration
+    added would be missing for the tests after them. The long tests started first (``_LONG_RUNNING``)
+    include transactional ones (browser tests, the upgrade test), which is sound only while a migrated
+    database holds nothing that ``post_migrate`` does not recreate.
+    """
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        filled = []
+        for table in sorted(set(tables) - _REFILLED_AFTER_FLUSH):
+            cursor.execute(f"SELECT EXISTS (SELECT FROM {connection.ops.quote_name(table)})")
+            if cursor.fetchone()[0]:
+                filled.append(table)
+    if filled:
+        raise RuntimeError(
+            f"The migrations fill {', '.join(filled)}, which a flush empties: transactional tests must then "
+            "run after the others (drop them from _LONG_RUNNING in conftest.py) or the rows come from post_migrate."
+        )
 
 
 def _create_test_application_role(connection):
@@ -92,6 +119,7 @@ def _ensure_template_database(connection, lock_dir, verbosity):
             try:
                 # Replaces a template a killed run left behind (autoclobber).
                 connection.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
+                _check_flush_restores_a_migrated_database(connection)
             finally:
                 connection.close()
                 connection.settings_dict["NAME"], settings.DATABASES["default"]["NAME"], test_settings["NAME"] = saved
