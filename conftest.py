@@ -5,11 +5,13 @@ tests of everything else log in with the password alone; organisations are creat
 on everywhere else, and the tests of the second factor switch it on where they need it.
 """
 
+import fcntl
 import time
 
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 
@@ -22,6 +24,63 @@ from housing.services.districts import ensure_districts
 
 PASSWORD = "ein langes Testpasswort 2026"
 _ROLE_KEYS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+_TEMPLATE_KEY = "hagen_zuhause_template_database"
+_TEMPLATES = pytest.StashKey[set]()
+
+#: Tests of a minute or more (on a busy 2-core machine), longest first. Under xdist they start first, so
+#: that no worker picks one up when the others have run out of tests.
+_LONG_RUNNING = (
+    "tests/browser/test_every_page.py",
+    "hagen_zuhause/tests/test_upgrade.py",
+    "housing/tests/test_matching_prefilter.py",
+    "hagen_zuhause/tests/test_backups.py",
+    "tests/browser/",
+    "hagen_zuhause/tests/test_faults.py",
+)
+
+
+def _start_order(item):
+    ranks = (rank for rank, prefix in enumerate(_LONG_RUNNING) if item.nodeid.startswith(prefix))
+    return next(ranks, len(_LONG_RUNNING))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist, the long tests go first, before pytest-django's order of kinds (see below)."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=_start_order)
+
+
+#: What ``post_migrate`` (sent by every flush) fills again; ``django_migrations`` is never flushed.
+_REFILLED_AFTER_FLUSH = {
+    "auth_group",
+    "auth_group_permissions",
+    "auth_permission",
+    "django_content_type",
+    "django_migrations",
+}
+
+
+def _check_flush_restores_a_migrated_database(connection):
+    """Fail when migrations leave rows that a transactional test's flush would take away for good.
+
+    Django runs transactional tests last because their flush empties every table: rows a data migration
+    added would be missing for the tests after them. The long tests started first (``_LONG_RUNNING``)
+    include transactional ones (browser tests, the upgrade test), which is sound only while a migrated
+    database holds nothing that ``post_migrate`` does not recreate.
+    """
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        filled = []
+        for table in sorted(set(tables) - _REFILLED_AFTER_FLUSH):
+            cursor.execute(f"SELECT EXISTS (SELECT FROM {connection.ops.quote_name(table)})")
+            if cursor.fetchone()[0]:
+                filled.append(table)
+    if filled:
+        raise RuntimeError(
+            f"The migrations fill {', '.join(filled)}, which a flush empties: transactional tests must then "
+            "run after the others (drop them from _LONG_RUNNING in conftest.py) or the rows come from post_migrate."
+        )
 
 
 def _create_test_application_role(connection):
@@ -35,17 +94,62 @@ def _create_test_application_role(connection):
         )
 
 
+def _template_database_name():
+    """The migrated database every xdist worker copies its test database from (one per run and server)."""
+    return f"{TEST_DATABASE_PREFIX}{settings.DATABASES['default']['NAME']}_template"
+
+
+def _ensure_template_database(connection, lock_dir, verbosity):
+    """Migrate the template once per run: the first worker to get the lock builds it, the others wait.
+
+    Migrating costs minutes of CPU (Django renders the model states of every migration); copying a
+    migrated database with ``CREATE DATABASE … TEMPLATE`` takes a second. The template is migrated as
+    ``migrate`` always runs, by the owning role with the application's role granted, and copies keep
+    the owner and every grant inside the database. Nothing connects to it after its migrate, which a
+    copy requires; the controller drops it at the end (``pytest_sessionfinish``).
+    """
+    name = _template_database_name()
+    ready = lock_dir / f"{name}.ready"
+    with open(lock_dir / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ready.exists():
+            test_settings = connection.settings_dict["TEST"]
+            saved = connection.settings_dict["NAME"], settings.DATABASES["default"]["NAME"], test_settings["NAME"]
+            test_settings["NAME"] = name
+            try:
+                # Replaces a template a killed run left behind (autoclobber).
+                connection.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
+                _check_flush_restores_a_migrated_database(connection)
+            finally:
+                connection.close()
+                connection.settings_dict["NAME"], settings.DATABASES["default"]["NAME"], test_settings["NAME"] = saved
+            ready.touch()
+    return name
+
+
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
-    """The owning role creates, migrates and drops the test database (see ``django_db_setup``)."""
+def django_db_modify_db_settings(
+    request, django_db_modify_db_settings_parallel_suffix, django_db_blocker, django_db_keepdb, tmp_path_factory
+):
+    """The owning role creates, migrates and drops the test database (see ``django_db_setup``).
+
+    Under xdist each worker's test database is a copy of one migrated template (``TEST["TEMPLATE"]``);
+    the worker's ``migrate`` then finds nothing to apply and only renews the grants.
+    """
     connection = connections["default"]
     application = {key: connection.settings_dict.get(key) for key in _ROLE_KEYS}
     connection.settings_dict.update({key: settings.DATABASE_OWNER.get(key) for key in _ROLE_KEYS})
-    if settings.CREATE_TEST_APPLICATION_ROLE:
-        with django_db_blocker.unblock():
-            _create_test_application_role(connection)
     # migrate grants this role its privileges (hagen_zuhause.database.secure_database).
     connection.application_role = application["USER"]
+    with django_db_blocker.unblock():
+        if settings.CREATE_TEST_APPLICATION_ROLE:
+            _create_test_application_role(connection)
+        if hasattr(request.config, "workerinput") and not django_db_keepdb:
+            # xdist's workers share the parent of their base temporary directories.
+            lock_dir = tmp_path_factory.getbasetemp().parent
+            template = _ensure_template_database(connection, lock_dir, request.config.option.verbose)
+            connection.settings_dict["TEST"]["TEMPLATE"] = template
+            request.config.workeroutput[_TEMPLATE_KEY] = template
     return application
 
 
@@ -62,6 +166,32 @@ def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blo
     with django_db_blocker.unblock():
         connection.close()
     connection.settings_dict.update(owner)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist's controller learns which template its workers copied their test databases from."""
+    template = getattr(node, "workeroutput", {}).get(_TEMPLATE_KEY)
+    if template:
+        node.config.stash.setdefault(_TEMPLATES, set()).add(template)
+
+
+def pytest_sessionfinish(session):
+    """The controller drops the template once every worker has ended (and dropped its own copy)."""
+    from pytest_django.plugin import blocking_manager_key
+
+    from hagen_zuhause.database import owner_connection
+
+    templates = session.config.stash.get(_TEMPLATES, set())
+    if not templates:
+        return
+    with (
+        session.config.stash[blocking_manager_key].unblock(),
+        owner_connection() as connection,
+        connection._nodb_cursor() as cursor,
+    ):
+        for template in sorted(templates):
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)}")
 
 
 @pytest.fixture
