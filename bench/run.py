@@ -318,7 +318,7 @@ HOW_IT_STAYS_FAST = """
 * **Lists walk an index and stop after a page.** Visibility through a client is a condition on the client
   row, so task, contact and placement lists read their index in order and stop after the rows shown.
   The client and task lists count exactly up to 1,000 and 500 rows and otherwise say "more than"
-  (`hagen_zuhause/pagination.py`); the board keeps 50 cards per column in SQL.
+  (`hagen_zuhause/pagination.py`); the board keeps 20 cards per column in SQL.
 * **Matching** turns the hard rules (rooms, KdU limit, barrier-free need, floor, districts, WBS) into
   query conditions. The waiting households, their sizes and their waiting order (the day the provision
   case was opened, then the order of registration) are kept on the client by the database (triggers on
@@ -328,10 +328,10 @@ HOW_IT_STAYS_FAST = """
   returns one row per profile (size, seniors, search) with its count and its first households, as far as
   the page reaches. Python assesses each profile once, merges the runs of equal verdict and shows pages of
   25; the reasons are assessed in full for the shown page only and written by one template tag.
-* **The board** keeps 50 cards per column in SQL, checks each placement's client by its key (a
-  subquery per placement, not a join that hashed every client of the organisation), loads the clients and
-  flats of the cards kept by their keys, and writes each card in Python (one template tag for up to 300
-  cards, not an included template each). The open
+* **The board** keeps 20 cards per column in SQL (a column's own page shows all of them, 48 a page),
+  checks each placement's client by its key (a subquery per placement, not a join that hashed every
+  client of the organisation), loads the clients and flats of the cards kept by their keys, and writes
+  each card in Python (one template tag for up to 120 cards, not an included template each). The open
   offers without a placement are counted as all open offers less those with an active placement (two
   short counts), not by looking up a placement for each of the city's open offers.
 * **Filter bars** (clients, offers, landlords, audit pages) write their fields with one template tag
