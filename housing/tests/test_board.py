@@ -188,6 +188,20 @@ def test_the_moved_in_column_page_lists_the_last_move_ins_latest_first(client_of
     assert page.index(f'id="card-{later.pk}"') < page.index(f'id="card-{earlier.pk}"')
     assert f'id="card-{gone.pk}"' not in page
     assert "board-card-stalled" not in page
+    assert "Der jüngste Einzug zuerst." in page
+
+
+def test_a_full_moved_in_column_says_the_latest_come_first(client_of, social_worker, monkeypatch):
+    from housing import board
+
+    monkeypatch.setattr(board, "CARDS_SHOWN", 1)
+    for days in (3, 9):
+        make_placement(social_worker, step="moved_in", on=TODAY - timedelta(days=days))
+
+    moved_in = _column(_board(client_of(social_worker)), "moved_in")
+
+    assert "1 von 2 angezeigt, die jüngsten zuerst." in moved_in
+    assert "ältesten" not in moved_in
 
 
 @pytest.mark.parametrize("column", ["declined", "open_offers", "nothing"])
