@@ -3,7 +3,7 @@ indexes), and both logs exported as CSV — pseudonymised, neutralised for sprea
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pghistory
 import pytest
@@ -86,6 +86,21 @@ def test_the_filters_read_the_access_log_by_its_indexes(team_lead, seen):
         "accesslog_org_record_at": {"client": seen[0].case_number},
         "accesslog_org_at": {"since": "2026-01-01"},
     }
+    # A year of other entries (commands' list views of other records, before 2026), so that each filter
+    # is selective as in a real log: on a handful of rows, which other tests may have left in the
+    # worker's database, the planner rightly picks any index and sorts.
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            organisation=team_lead.organisation,
+            at=start + timedelta(hours=number),
+            actor="system",
+            action=AccessLog.Action.VIEW_LIST,
+            object_type="cases.client",
+            object_id=str(100_000 + number),
+        )
+        for number in range(5000)
+    )
     with connection.cursor() as cursor:
         # On a handful of rows the planner rightly reads the whole table; at millions it walks the index.
         cursor.execute("ANALYZE hagen_zuhause_accesslog")
