@@ -103,9 +103,8 @@ def column_placements(user, key, today):
     return placements.filter(step=key).order_by("step_changed_on", "pk")
 
 
-def placement_cards(placements, key, limits, today):
-    """The cards of placements of one column (stalled after the column's limit; move-ins never)."""
-    limit = limits.get(PlacementStep(key)) if key != "moved_in" else None
+def placement_cards(placements, limit, today):
+    """The cards of placements of one column, stalled after ``limit`` days in the step (None: never)."""
     # Every card links to its placement: the address is built once and completed per card.
     url_prefix = reverse("housing:placement_detail", args=[0]).removesuffix("0/")
     cards = []
@@ -142,7 +141,7 @@ def build_board(user, today):
     for placement in placements:
         by_column[placement.step].append(placement)
     for column in [*columns.values(), moved_in]:
-        column.cards = placement_cards(by_column[column.key], column.key, limits, today)
+        column.cards = placement_cards(by_column[column.key], column.limit, today)
         column.total = by_column[column.key][0].column_total if by_column[column.key] else 0
 
     # Any active placement counts, also one of a client the user cannot see.

@@ -398,10 +398,10 @@ class BoardColumnView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         key = self.kwargs["column"]
-        limits = stall_limits(self.request.user.organisation_id)
-        context["cards"] = placement_cards(context["object_list"], key, limits, self.today)
+        limit = stall_limits(self.request.user.organisation_id).get(key) if key != "moved_in" else None
+        context["cards"] = placement_cards(context["object_list"], limit, self.today)
         context["title"] = column_title(key)
-        context["limit"] = limits.get(key) if key != "moved_in" else None
+        context["limit"] = limit
         context["is_step"] = key != "moved_in"
         title = _("Placements: %(column)s") % {"column": context["title"]}
         log_list_view(
