@@ -110,6 +110,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with the commonest widgets written in Python (hagen_zuhause/form_renderer.py).
+FORM_RENDERER = "hagen_zuhause.form_renderer.FormRenderer"
+
 # --- Accounts and login -----------------------------------------------------------------
 AUTH_USER_MODEL = "hagen_zuhause.User"
 AUTHENTICATION_BACKENDS = [

@@ -3,9 +3,12 @@
 from functools import lru_cache
 
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from hagen_zuhause.form_renderer import attributes_html
 
 
 class LongSelect(forms.Select):
@@ -35,11 +38,41 @@ class LongSelect(forms.Select):
         attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             attrs["multiple"] = True
-        return format_html('<select name="{}"{}>{}\n</select>', name, _attributes(attrs), mark_safe("".join(options)))
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', name, attributes_html(attrs), mark_safe("".join(options))
+        )
 
 
 class LongSelectMultiple(LongSelect, forms.SelectMultiple):
     """:class:`LongSelect` for choosing several (the languages a client speaks)."""
+
+
+class ConstantChoices(BaseChoiceIterator):
+    """A long list of choices that never changes (the countries), shared by every form built, not copied.
+
+    Django deep-copies a form class's fields for each form it builds, and with a choice field its
+    choices, item by item; for the intake form's five country lists that was a tenth of the page.
+    """
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def shared_long_choices(form_class):
+    """Class decorator: the choices of the form's :class:`LongSelect` fields are :class:`ConstantChoices`."""
+    for field in form_class.base_fields.values():
+        if isinstance(field.widget, LongSelect) and not isinstance(field.choices, ConstantChoices):
+            field.choices = ConstantChoices(field.choices)
+    return form_class
 
 
 @lru_cache(maxsize=64)
@@ -56,16 +89,3 @@ def _options(choices, language):
         plain.append(format_html('\n  <option value="{}">{}</option>\n', option_value, label))
         chosen.append(format_html('\n  <option value="{}" selected>{}</option>\n', option_value, label))
     return tuple(values), tuple(plain), tuple(chosen)
-
-
-def _attributes(attrs):
-    """Attributes in their order, as Django's ``attrs.html``: True as a bare name, False left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False and value is not None
-        ),
-    )

@@ -15,11 +15,14 @@ from cooperation.models import Partner
 from hagen_zuhause import codes
 from hagen_zuhause.countries import LANGUAGES
 from hagen_zuhause.forms import VersionedModelForm
-from hagen_zuhause.widgets import LongSelect, LongSelectMultiple
+from hagen_zuhause.widgets import ConstantChoices, LongSelect, LongSelectMultiple, shared_long_choices
 
 
 def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+_LANGUAGE_CHOICES = ConstantChoices(LANGUAGES)
 
 
 def _care_level_choices():
@@ -32,7 +35,7 @@ class _PersonFieldsMixin:
     def _setup_person_fields(self):
         self.fields["languages"] = forms.MultipleChoiceField(
             label=Client._meta.get_field("languages").verbose_name,
-            choices=LANGUAGES,
+            choices=_LANGUAGE_CHOICES,
             required=False,
             widget=LongSelectMultiple(attrs={"size": 6}),
             help_text=_("Hold Ctrl to choose several languages."),
@@ -89,6 +92,7 @@ def _person_fieldset(*, live_hint=False):
     )
 
 
+@shared_long_choices
 class ClientIntakeForm(_PersonFieldsMixin, forms.ModelForm):
     """Intake of a person: personal data, the case to open, target groups and an optional consent.
 
@@ -199,6 +203,7 @@ class ClientIntakeForm(_PersonFieldsMixin, forms.ModelForm):
         }
 
 
+@shared_long_choices
 class ClientForm(_PersonFieldsMixin, VersionedModelForm):
     """The personal data of an existing client, with the version of the data, other spellings and
     household the form was loaded at."""
@@ -261,6 +266,7 @@ class ClientAliasForm(_RowForm):
         fields = ALIAS_FIELDS
 
 
+@shared_long_choices
 class HouseholdMemberForm(_RowForm):
     class Meta:
         model = HouseholdMember

@@ -5,6 +5,8 @@ from django.urls import Resolver404, resolve
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from hagen_zuhause import field_html
+
 register = template.Library()
 
 
@@ -37,6 +39,12 @@ def link_app_paths(text, autoescape=True):
         return f'<a href="{path}">{path}</a>'
 
     return mark_safe(_APP_PATH.sub(link, escaped))  # escaped above; the paths carry no HTML
+
+
+@register.simple_tag(takes_context=True)
+def bootstrap_field(context):
+    """A crispy form's field (``templates/bootstrap5/field.html``), written by :mod:`hagen_zuhause.field_html`."""
+    return field_html.render(context)
 
 
 @register.simple_tag

@@ -2,6 +2,7 @@
 
 import pytest
 from django import forms
+from django.forms.renderers import DjangoTemplates
 
 from cases.models.clients import NATIONALITY_CHOICES
 from hagen_zuhause.countries import LANGUAGES
@@ -14,7 +15,7 @@ from hagen_zuhause.widgets import LongSelect, LongSelectMultiple
 )
 def test_the_long_select_renders_what_djangos_select_renders(value, attrs):
     choices = [("", "---------"), *NATIONALITY_CHOICES, ("a&b", "Ä & <Ö>")]
-    django_html = forms.Select(choices=choices).render("nationality", value, attrs=attrs)
+    django_html = forms.Select(choices=choices).render("nationality", value, attrs=attrs, renderer=DjangoTemplates())
     assert LongSelect(choices=choices).render("nationality", value, attrs=attrs) == django_html
 
 
@@ -22,7 +23,9 @@ def test_the_long_select_renders_what_djangos_select_renders(value, attrs):
 def test_the_long_multiple_select_renders_what_djangos_renders(value):
     choices = [*LANGUAGES, ("a&b", "Ä & <Ö>")]
     attrs = {"id": "id_languages", "size": 6, "class": "form-select"}
-    django_html = forms.SelectMultiple(choices=choices).render("languages", value, attrs=attrs)
+    django_html = forms.SelectMultiple(choices=choices).render(
+        "languages", value, attrs=attrs, renderer=DjangoTemplates()
+    )
     assert LongSelectMultiple(choices=choices).render("languages", value, attrs=attrs) == django_html
 
 
@@ -48,6 +51,21 @@ def test_a_country_list_of_the_intake_form_is_the_fast_one(db):
     from cases.forms.clients import HouseholdMemberForm
 
     assert isinstance(HouseholdMemberForm().fields["nationality"].widget, LongSelect)
+
+
+def test_the_country_lists_are_shared_by_the_forms_and_still_checked(db, social_worker):
+    """Each form built shares the country list of its class (not a copy); a country outside it is refused."""
+    from cases.forms.clients import ClientIntakeForm, HouseholdMemberForm
+
+    first, second = HouseholdMemberForm(), HouseholdMemberForm()
+    assert first.fields["nationality"].choices is second.fields["nationality"].choices
+    assert first.fields["nationality"].widget.choices is second.fields["nationality"].widget.choices
+    assert ("BG", "Bulgarien") in list(first.fields["nationality"].choices)
+    intake = ClientIntakeForm(user=social_worker, data={"nationality": "XX"})
+    assert not intake.is_valid() and "nationality" in intake.errors
+    intake = ClientIntakeForm(user=social_worker, data={"nationality": "BG", "languages": ["bg", "xx"]})
+    intake.is_valid()
+    assert "nationality" not in intake.errors and "languages" in intake.errors
 
 
 def test_the_language_list_of_the_intake_form_is_the_fast_one(db, social_worker):
