@@ -225,6 +225,29 @@ def test_week_view_team_for_the_team_lead_only(client_of, social_worker, team_le
     assert "08:15" in mine and "14:00" not in mine
 
 
+def test_week_view_writes_states_names_and_flats_as_people_read_them(client_of, social_worker, team_lead):
+    """The entries are written in Python (cases.templatetags.calendar_tags): names escaped, the Latin
+    spelling beside a Cyrillic name, cancelled and done marked, the edit link only for planned ones."""
+    today = timezone.localdate()
+    cyrillic = make_client(social_worker, first_name="Георги", last_name="Иванов")
+    tricky = make_client(social_worker, first_name="<b>Ana</b>", last_name="Popescu & Co")
+    done = make_appointment(cyrillic, social_worker, day=today, start=time(8, 0))
+    services.appointment_done(appointment=done, actor=social_worker)
+    cancelled = make_appointment(tricky, social_worker, day=today, start=time(9, 0), end_time=time(9, 30))
+    services.appointment_cancel(appointment=cancelled, actor=social_worker)
+    planned = make_appointment(tricky, social_worker, day=today, start=time(10, 0), place="Büro <3>")
+    page = client_of(social_worker).get(reverse("cases:calendar")).content.decode()
+    assert "&lt;b&gt;Ana&lt;/b&gt; Popescu &amp; Co" in page and "<b>Ana</b>" not in page
+    assert "Георги Иванов" in page and "(Georgi Ivanov)" in page
+    assert "09:00–09:30" in page and "<del>" in page and "abgesagt" in page
+    assert "stattgefunden" in page and "Büro &lt;3&gt;" in page
+    assert reverse("cases:appointment_edit", args=[planned.pk]) in page
+    assert reverse("cases:appointment_edit", args=[done.pk]) not in page
+    assert reverse("cases:appointment_edit", args=[cancelled.pk]) not in page
+    team = client_of(team_lead).get(reverse("cases:calendar"), {"worker": "team"}).content.decode()
+    assert team.count(social_worker.get_full_name()) >= 3  # whose appointment, in the team's week
+
+
 @pytest.mark.parametrize("week", ["2026-13-45", "9999-12-31", "0001-01-01", "gestern", "2026-12-07\x00"])
 def test_week_view_with_a_bad_week_shows_this_week_and_says_so(client_of, social_worker, week):
     response = client_of(social_worker).get(reverse("cases:calendar"), {"week": week})
