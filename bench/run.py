@@ -336,9 +336,14 @@ HOW_IT_STAYS_FAST = """
   short counts), not by looking up a placement for each of the city's open offers.
 * **Filter bars** (clients, offers, landlords, audit pages) write their fields with one template tag
   (label, Bootstrap control, help, errors) instead of crispy's nested templates per field.
-* **The calendar week** draws every appointment and legal deadline of the week shown. The demo data gives
+* **The calendar week** draws every appointment and legal deadline of the week shown, each written by a
+  template tag (a team's week holds a few hundred). The demo data gives
   each social worker about four appointments a working day, whatever the number of clients (earlier demo
   data put about a thousand a week into each diary at 100,000 clients, and the week took 0.5–1 s to draw).
+* **Forms**: the controls (inputs, text areas, selects) are written in Python by the form renderer
+  (`hagen_zuhause/form_renderer.py`) and the fields around them (label, help, errors) by one Python
+  function behind crispy's `bootstrap5/field.html` (`hagen_zuhause/field_html.py`), both exactly as the
+  templates wrote them; long constant choice lists are shared by the forms, not copied per form.
 * **The intake form's long selects** (five country lists, the languages) are written once per language
   and kept; a page only marks its choices.
 * **Report figures** are grouped in the database, one pass for all three columns of the report: the
