@@ -5,7 +5,8 @@ includes ``attrs.html``; a select includes a template per option), about half a 
 on the machines the city runs, and the edit forms and filter bars have dozens. The inputs, the text
 area and the select with its options are written here, character for character as Django's templates
 write them (``hagen_zuhause/tests/test_form_renderer.py`` compares the two); every other template, and
-any option a widget writes with a template of its own, is rendered by Django as before.
+any option a widget writes with a template of its own, is rendered by Django as before. A project
+template of one of these names would not be read: change the markup here instead.
 """
 
 from django.forms.renderers import DjangoTemplates
