@@ -79,8 +79,9 @@ def _wrapper_classes(base, context, field):
     classes = [base]
     if context.get("wrapper_class"):
         classes.append(context["wrapper_class"])
-    if field.css_classes():
-        classes.append(field.css_classes())
+    field_classes = field.css_classes()
+    if field_classes:
+        classes.append(field_classes)
     return " ".join(classes)
 
 
@@ -138,7 +139,7 @@ def _fieldset_start(field):
     return format_html("<fieldset{}>", format_html(' aria-describedby="{}"', described) if described else "")
 
 
-def _help_text(context, field, *, inline=False):
+def _help_text(field, *, inline=False):
     if not field.help_text:
         return ""
     help_text = mark_safe(field.help_text)  # crispy writes help texts as they are (``|safe``)
@@ -168,10 +169,10 @@ def _help_and_errors(context, field):
     help_inline, errors_inline = context.get("help_text_inline"), context.get("error_text_inline")
     parts = []
     if help_inline and not errors_inline:
-        parts.append(_help_text(context, field, inline=True))
+        parts.append(_help_text(field, inline=True))
     parts.append(_errors(context, field, tag="span" if errors_inline else "p"))
     if not help_inline:
-        parts.append(_help_text(context, field))
+        parts.append(_help_text(field))
     return mark_safe("".join(conditional_escape(part) for part in parts))
 
 
@@ -223,5 +224,5 @@ def _choice_list(context, field):
         "<div{}>{}</div>{}",
         format_html(" {}", flat_attrs) if flat_attrs else "",
         mark_safe("".join(parts)),
-        _help_text(context, field, inline=context.get("help_text_inline")),
+        _help_text(field, inline=context.get("help_text_inline")),
     )
