@@ -346,10 +346,11 @@ HOW_IT_STAYS_FAST = """
   templates wrote them; long constant choice lists are shared by the forms, not copied per form.
 * **The intake form's long selects** (five country lists, the languages) are written once per language
   and kept; a page only marks its choices.
-* **Report figures** are grouped in the database, one pass for all three columns of the report: the
-  persons with contact (with their breakdowns and target groups) in one statement, the contacts, new
-  cases, prevention and referrals in one query each over covering indexes, age bands compared with
-  dates computed once. The report page answers first and loads its figures as a fragment; a finalised
+* **Report figures** are grouped in the database, one pass for all three columns of the report. The
+  persons with contact and the contacts by kind are counted from two tallies the database keeps with
+  every contact written (`cases/models/contact_tallies.py`: each client's days with a contact per year,
+  as bits; the contacts per organisation, day and kind), not from the 1.4 million contacts of a year;
+  new cases, prevention and referrals in one query each, age bands compared with dates computed once. The report page answers first and loads its figures as a fragment; a finalised
   quarter shows its frozen figures at once.
 * **PostgreSQL's JIT is off** for the app's connections: it compiled for about a second before report
   queries that then ran in a fraction of that.

@@ -28,9 +28,8 @@ def _same_point(previous, current, day):
 
 
 def _counts(organisation, periods, placed):
-    """The headline figures for each period; one query per figure for all periods, except the persons:
-    their totals alone are counted faster one period at a time than with the report's breakdown."""
-    persons = [figures.persons_with_contact_records(organisation, period).count() for period in periods]
+    """The headline figures for each period; one query per figure for all periods."""
+    persons = figures.persons_with_contact_totals(organisation, periods)
     contacts = figures.contacts_in_periods(organisation, periods)
     new_cases = figures.new_cases_in_periods(organisation, periods)
     return [

@@ -8,7 +8,7 @@ querysets behind the figures, for the drill-down (which then narrows them with `
 
 from collections import Counter
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -29,7 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from cases.models import Case as CaseModel
-from cases.models import Client, Contact, HouseholdMember, Referral, TargetGroupMembership
+from cases.models import Client, Contact, ContactCount, ContactDays, Referral, TargetGroupMembership
+from cases.models.contact_tallies import DAYS_IN_A_YEAR, day_mask
 from cooperation.models import Agreement, GroupOffer, PartnerKind
 from hagen_zuhause import codes
 from hagen_zuhause.countries import EU2, EU27, UNKNOWN
@@ -105,13 +106,37 @@ def age_band_expression(day):
         default=None,
         output_field=DateField(),
     )
-    bands = [(18, "under_18"), (25, "18_24"), (30, "25_29"), (40, "30_39"), (50, "40_49"), (60, "50_59"), (65, "60_64")]
     return Case(
         When(born_on__isnull=True, then=Value("unknown")),
-        *[When(born_on__gt=add_months(day, -12 * years), then=Value(band)) for years, band in bands],
+        *[When(born_on__gt=born_after, then=Value(band)) for born_after, band in _band_limits(day)],
         default=Value("65_plus"),
         output_field=CharField(),
     ), born_on
+
+
+#: The bands below 65: (the age a person reaches when leaving the band, the band).
+_BANDS_BY_AGE = [
+    (18, "under_18"),
+    (25, "18_24"),
+    (30, "25_29"),
+    (40, "30_39"),
+    (50, "40_49"),
+    (60, "50_59"),
+    (65, "60_64"),
+]
+
+
+def _band_limits(day):
+    """(born after, band) for each band below 65, youngest first: the dates that decide a band on ``day``."""
+    return [(add_months(day, -12 * years), band) for years, band in _BANDS_BY_AGE]
+
+
+def _age_band_sql(column, day):
+    """SQL and parameters: :func:`age_band_expression` over a column that holds the birth day."""
+    whens = " ".join(f"WHEN {column} > %s THEN '{band}'" for _limit, band in _band_limits(day))
+    return f"CASE WHEN {column} IS NULL THEN 'unknown' {whens} ELSE '65_plus' END", [
+        limit for limit, _band in _band_limits(day)
+    ]
 
 
 def _first_of_january(year):
@@ -144,10 +169,10 @@ def persons_with_contact(organisation, period):
 
 _PERSONS_SQL = """
 WITH contacted AS MATERIALIZED (
-    SELECT contact.client_id, {marks}
-    FROM {contacts} contact
-    WHERE contact.date BETWEEN %s AND %s
-    GROUP BY contact.client_id
+    SELECT tally.client_id, {marks}
+    FROM {tallies} tally
+    WHERE tally.organisation_id = %s AND tally.year BETWEEN %s AND %s
+    {group_by_client}
 ),
 persons AS MATERIALIZED (
     SELECT person.*, {in_columns}
@@ -156,7 +181,7 @@ persons AS MATERIALIZED (
 )
 SELECT 'person', gender, nationality_group, {bands}, {person_counts}
 FROM persons
-GROUP BY gender, nationality_group, {bands}
+GROUP BY {group_by}
 UNION ALL
 SELECT 'group', membership."group", NULL, {no_bands}, {group_counts}
 FROM persons
@@ -165,45 +190,62 @@ WHERE membership.start <= %s AND (membership."end" IS NULL OR membership."end" >
 GROUP BY GROUPING SETS ((membership."group"), ())
 """
 
+_ANY_DAY = f"B'0'::bit({DAYS_IN_A_YEAR})"
+
+
+def _in_period(period):
+    """SQL and parameters: the client of a ``cases_contactdays`` row (alias ``tally``) had a contact in
+    the period — the row of one of the period's years with a day of the period set."""
+    years = range(period.start.year, period.end.year + 1)
+    sql = " OR ".join(f"(tally.year = %s AND tally.days & %s::bit({DAYS_IN_A_YEAR}) <> {_ANY_DAY})" for _ in years)
+    params = []
+    for year in years:
+        params += [year, day_mask(max(period.start, date(year, 1, 1)), min(period.end, date(year, 12, 31)))]
+    return f"({sql})", params
+
 
 def persons_with_contact_in_periods(organisation, periods):
     """The persons-with-contact figure of each period, from one statement however many clients had contact.
 
-    One pass over the contacts from the first period's start to the last one's end marks each person
-    with the periods in which they had contact (the report's columns overlap: the year to date holds
-    the quarter). The marked persons are grouped by gender, nationality group and each period's age
-    band — the same expressions the drill-down filters with — so a few hundred rows come back, not
-    one per person; the target groups are counted from the memberships that overlap each period, each
-    person once per group (the row without a group counts the persons in any group).
+    The days with a contact that the database keeps per client and year (``ContactDays``) mark each
+    person with the periods in which they had contact (the report's columns overlap: the year to date
+    holds the quarter) — a row or two per person instead of every contact. The marked persons are
+    grouped by gender, nationality group and each period's age band — the same bands the drill-down
+    filters with — so a few hundred rows come back, not one per person; the target groups are counted
+    from the memberships that overlap each period, each person once per group (the row without a group
+    counts the persons in any group).
     """
     first, last = min(period.start for period in periods), max(period.end for period in periods)
     numbers = range(len(periods))
-    born_on = age_band_expression(last)[1]  # the same birth day for every period's band
+    # The birth day is computed once per person (in the materialised CTE), each period's band from it.
     people = (
         Client.objects.all_of_organisation(organisation)
-        .annotate(born_on=born_on)
-        .annotate(
-            nationality_group=nationality_group_expression(),
-            **{f"band_{number}": age_band_expression(periods[number].end)[0] for number in numbers},
-        )
+        .annotate(born_on=age_band_expression(last)[1], nationality_group=nationality_group_expression())
         .order_by()
-        .values("pk", "gender", "nationality_group", *(f"band_{number}" for number in numbers))
+        .values("pk", "gender", "nationality_group", "born_on")
     )
     people_sql, people_params = people.query.sql_with_params()
+    bands = [_age_band_sql("born_on", period.end) for period in periods]
+    # A person has one row per year: within one year, each row is a person.
+    one_year = first.year == last.year
+    mark = "" if one_year else "bool_or"
     overlaps = 'membership.start <= %s AND (membership."end" IS NULL OR membership."end" >= %s)'
     sql = _PERSONS_SQL.format(
-        marks=", ".join(f"bool_or(contact.date BETWEEN %s AND %s) AS in_{number}" for number in numbers),
-        contacts=connection.ops.quote_name(Contact._meta.db_table),
+        marks=", ".join(f"{mark}{_in_period(periods[number])[0]} AS in_{number}" for number in numbers),
+        group_by_client="" if one_year else "GROUP BY tally.client_id",
+        tallies=connection.ops.quote_name(ContactDays._meta.db_table),
         in_columns=", ".join(f"contacted.in_{number}" for number in numbers),
         people=people_sql,
-        bands=", ".join(f"band_{number}" for number in numbers),
+        bands=", ".join(sql for sql, _params in bands),
+        group_by=", ".join(str(column) for column in range(2, 4 + len(periods))),
         person_counts=", ".join(f"count(*) FILTER (WHERE in_{number})" for number in numbers),
         no_bands=", ".join("NULL" for _ in numbers),
         group_counts=", ".join(f"count(DISTINCT persons.pk) FILTER (WHERE in_{n} AND {overlaps})" for n in numbers),
         memberships=connection.ops.quote_name(TargetGroupMembership._meta.db_table),
     )
-    params = [day for period in periods for day in (period.start, period.end)]
-    params += [first, last, *people_params]
+    params = [value for period in periods for value in _in_period(period)[1]]
+    params += [organisation.pk, first.year, last.year, *people_params]
+    params += [limit for _sql, limits in bands for limit in limits]
     params += [day for period in periods for day in (period.end, period.start)]
     params += [last, first]
     with connection.cursor() as cursor:
@@ -238,6 +280,25 @@ def persons_with_contact_in_periods(organisation, periods):
     return results
 
 
+def persons_with_contact_totals(organisation, periods):
+    """The number of persons with contact in each period, without the breakdown (one query)."""
+    counts, params = [], []
+    for period in periods:
+        condition, condition_params = _in_period(period)
+        # A person has one row per year: only a period across a new year could meet them twice.
+        counted = "*" if period.start.year == period.end.year else "DISTINCT tally.client_id"
+        counts.append(f"COUNT({counted}) FILTER (WHERE {condition})")
+        params += condition_params
+    sql = (
+        f"SELECT {', '.join(counts)} FROM {connection.ops.quote_name(ContactDays._meta.db_table)} tally "
+        "WHERE tally.organisation_id = %s AND tally.year BETWEEN %s AND %s"
+    )
+    params += [organisation.pk, min(p.start for p in periods).year, max(p.end for p in periods).year]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchone())
+
+
 def contact_records(organisation, period):
     return Contact.objects.filter(client__organisation=organisation, date__range=(period.start, period.end))
 
@@ -247,16 +308,12 @@ def contacts(organisation, period):
 
 
 def contacts_in_periods(organisation, periods):
-    """The contacts figure of each period, from one pass over the contacts from the first to the last day.
-
-    The report's three columns overlap (the year to date holds the quarter), so one reading of the
-    contacts index serves all three.
-    """
-    contacts = Contact.objects.filter(client__organisation=organisation)
+    """The contacts figure of each period, from the organisation's contacts per day and kind that the
+    database keeps (``ContactCount``): one query for all periods, a few thousand rows a year."""
+    counts = ContactCount.objects.filter(organisation=organisation)
     results = []
-    # Counting the client column (in contact_date_type) keeps the count within the index.
-    for rows in _rows_in_periods(contacts, "date", periods, ["contact_type"], count_field="client"):
-        by_type = _complete(CONTACT_TYPES, {contact_type: n for (contact_type,), n, _sum in rows})
+    for rows in _rows_in_periods(counts, "date", periods, ["contact_type"], sum_field="contacts"):
+        by_type = _complete(CONTACT_TYPES, {contact_type: total for (contact_type,), _n, total in rows})
         results.append({"total": sum(by_type.values()), "by_type": by_type})
     return results
 
@@ -291,8 +348,9 @@ def prevention_records(organisation, period):
 
 
 def _household_members():
-    members = HouseholdMember.objects.filter(client=OuterRef("client")).order_by().values("client")
-    return Coalesce(Subquery(members.annotate(n=Count("pk")).values("n")), 0)
+    """The client's household members: the household's size, which the database keeps on the client
+    (``Client.household_size``, the client and the members), without the client."""
+    return F("client__household_size") - 1
 
 
 def prevention(organisation, period):

@@ -37,6 +37,7 @@ from cases.models.clients import (
     latin_alias_of,
     read_only_client,
 )
+from cases.models.contact_tallies import ContactCount, ContactDays
 from cases.models.cover import Cover, CoverQuerySet
 from cases.models.data_subject import (
     ErasureRequest,
@@ -62,6 +63,8 @@ __all__ = [
     "ClientRelatedQuerySet",
     "Consent",
     "Contact",
+    "ContactCount",
+    "ContactDays",
     "ContactQuerySet",
     "Cover",
     "CoverQuerySet",

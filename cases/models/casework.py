@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.clients import Case, Client, ClientRelatedQuerySet, client_visibility
+from cases.models.contact_tallies import CONTACT_TALLY_TRIGGERS
 from cases.models.cover import Cover
 from hagen_zuhause import codes
 from hagen_zuhause.functions import inclusive_range
@@ -109,7 +110,8 @@ class Contact(models.Model):
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["client", "-date"], name="contact_client_date"),
-            # The report counts contacts per period by type: read from the index alone, without the table.
+            # The contacts of a period by day (the drill-down behind the report's contacts; the report itself
+            # counts from the tallies the database keeps, contact_tallies.py).
             models.Index(fields=["date"], include=["client", "contact_type"], name="contact_date_type"),
             # "My latest contacts" on the start page: a worker's newest contacts without scanning all.
             models.Index(fields=["worker", "-date", "-id"], name="contact_worker_date"),
@@ -119,6 +121,7 @@ class Contact(models.Model):
                 fields=["client", "import_key"], condition=~Q(import_key=""), name="contact_unique_import"
             ),
         ]
+        triggers = [*CONTACT_TALLY_TRIGGERS]
 
     def __str__(self):
         return f"{self.get_contact_type_display()} {self.date:%d.%m.%Y}"

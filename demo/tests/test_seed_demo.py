@@ -33,6 +33,8 @@ from hagen_zuhause.models import Organisation, User
 from hagen_zuhause.names import name_key
 from hagen_zuhause.roles import Role
 from housing.models import District
+from reports import figures
+from reports.periods import Period
 
 TODAY = date(2026, 11, 25)
 
@@ -174,6 +176,17 @@ def test_the_same_seed_gives_the_same_data_in_any_batch_size(db, monkeypatch):
 def seeded(organisation, social_worker, team_lead):
     """400 demo clients of the seed 1, drawn for a fixed day."""
     return seed_clients(organisation=organisation, count=400, seed=1, today=TODAY)
+
+
+def test_the_contacts_written_by_copy_are_counted_for_the_report(seeded, organisation):
+    """The demo writes contacts with COPY; the report counts them from the tallies the database keeps."""
+    quarters = [Period.quarter_of(TODAY.year, quarter) for quarter in (1, 2, 3, 4)]
+    persons = figures.persons_with_contact_totals(organisation, quarters)
+    contacts = figures.contacts_in_periods(organisation, quarters)
+    for number, quarter in enumerate(quarters):
+        assert persons[number] == figures.persons_with_contact_records(organisation, quarter).count()
+        assert contacts[number]["total"] == figures.contact_records(organisation, quarter).count()
+    assert sum(persons) > 0
 
 
 def test_target_groups_genders_and_case_types_are_mixed_like_the_initiative(seeded, organisation):
