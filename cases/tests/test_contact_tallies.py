@@ -7,13 +7,11 @@ client, when contacts or clients are deleted, and when two people write at once 
 database's own triggers may write them.
 """
 
-import threading
-import time
 from collections import Counter, defaultdict
 from datetime import date
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from cases.models import Client, Contact, ContactCount, ContactDays
 from cases.models.contact_tallies import DAYS_IN_A_YEAR, day_mask
@@ -22,6 +20,7 @@ from hagen_zuhause.codes import ContactType
 from reports import figures
 from reports.periods import Period
 from tests.builders import make_client, make_contact
+from tests.concurrency import second_writes_while_first_is_open
 
 
 def _kept():
@@ -135,35 +134,11 @@ def test_a_contact_recorded_while_another_is_deleted_keeps_its_day(social_worker
     """The deletion recounts the client's days; the contact recorded meanwhile must not be lost by it."""
     client = make_client(social_worker)
     gone = make_contact(client, social_worker, day=date(2026, 4, 1))
-    deleted = threading.Event()
-    errors = []
 
-    def delete():
-        try:
-            with transaction.atomic():
-                Contact.objects.filter(pk=gone.pk).delete()
-                deleted.set()
-                time.sleep(0.5)  # the other transaction records its contact meanwhile
-        except Exception as error:  # reported by the assertion below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    def record():
-        try:
-            deleted.wait(timeout=10)
-            with transaction.atomic():
-                make_contact(client, social_worker, day=date(2026, 4, 2))
-        except Exception as error:  # reported by the assertion below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=delete), threading.Thread(target=record)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = second_writes_while_first_is_open(
+        lambda: Contact.objects.filter(pk=gone.pk).delete(),
+        lambda: make_contact(client, social_worker, day=date(2026, 4, 2)),
+    )
 
     assert errors == []
     _assert_in_step()

@@ -5,12 +5,9 @@ instead of counting members and cases per request, so they must follow every wri
 services, in bulk, and when two people write at once — and no write of the application may set them.
 """
 
-import threading
-import time
 from datetime import date
 
 import pytest
-from django.db import connection, transaction
 from pghistory.models import Events
 
 from cases.models import Case, Client, HouseholdMember
@@ -18,6 +15,7 @@ from cases.services.cases import case_close, case_open, case_reopen
 from cases.services.clients import client_edit, client_version
 from hagen_zuhause.codes import CaseType, Outcome, Relationship
 from tests.builders import make_client
+from tests.concurrency import second_writes_while_first_is_open
 
 
 def _waiting_list(client):
@@ -121,35 +119,11 @@ def test_the_waiting_list_writes_no_history_of_the_client(social_worker):
 def test_two_members_added_at_the_same_moment_both_count(social_worker):
     """The second recount waits for the first transaction and counts its member too."""
     client = make_client(social_worker)
-    first_written = threading.Event()
-    errors = []
 
-    def first():
-        try:
-            with transaction.atomic():
-                HouseholdMember.objects.create(client=client, relationship=Relationship.PARTNER)
-                first_written.set()
-                time.sleep(0.5)  # the other transaction starts its write meanwhile
-        except Exception as error:  # reported by the assertion below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    def second():
-        try:
-            first_written.wait(timeout=10)
-            with transaction.atomic():
-                HouseholdMember.objects.create(client=client, relationship=Relationship.CHILD)
-        except Exception as error:  # reported by the assertion below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = second_writes_while_first_is_open(
+        lambda: HouseholdMember.objects.create(client=client, relationship=Relationship.PARTNER),
+        lambda: HouseholdMember.objects.create(client=client, relationship=Relationship.CHILD),
+    )
 
     assert errors == []
     assert _waiting_list(client)[0] == 3
