@@ -23,8 +23,9 @@ say (a test compares the figures both ways):
 * a trigger on both tables refuses any write that does not come from those triggers: the application,
   its role and the owning role alike can only change them by changing contacts.
 
-A period is any range of days within one year; a report's columns may lie in two years (the first
-quarter's previous quarter). The drill-down lists the contacts themselves.
+The organisation of a row is its client's, which never changes (clients do not move between
+organisations). A period is any range of days: a mask of its days per year (:func:`day_mask`), two rows
+per client for a range across 31 December. The drill-down lists the contacts themselves.
 """
 
 import pgtrigger
