@@ -25,90 +25,182 @@ ANALYZE cases_contactcount;
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0018_target_group_members_index'),
-        ('hagen_zuhause', '0014_municipality_key_help_text'),
+        ("cases", "0018_target_group_members_index"),
+        ("hagen_zuhause", "0014_municipality_key_help_text"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContactCount',
+            name="ContactCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('contact_type', models.CharField(choices=[('office', 'office consultation'), ('outreach', 'outreach'), ('phone', 'phone'), ('home_visit', 'home visit'), ('accompaniment', 'accompaniment'), ('other', 'other')], max_length=15, verbose_name='kind of contact')),
-                ('contacts', models.PositiveIntegerField(verbose_name='contacts')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "contact_type",
+                    models.CharField(
+                        choices=[
+                            ("office", "office consultation"),
+                            ("outreach", "outreach"),
+                            ("phone", "phone"),
+                            ("home_visit", "home visit"),
+                            ("accompaniment", "accompaniment"),
+                            ("other", "other"),
+                        ],
+                        max_length=15,
+                        verbose_name="kind of contact",
+                    ),
+                ),
+                ("contacts", models.PositiveIntegerField(verbose_name="contacts")),
             ],
             options={
-                'verbose_name': 'contacts per day',
-                'verbose_name_plural': 'contacts per day',
+                "verbose_name": "contacts per day",
+                "verbose_name_plural": "contacts per day",
             },
         ),
         migrations.CreateModel(
-            name='ContactDays',
+            name="ContactDays",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('days', cases.models.contact_tallies.DayBits(verbose_name='days with a contact')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("days", cases.models.contact_tallies.DayBits(verbose_name="days with a contact")),
             ],
             options={
-                'verbose_name': 'days with a contact',
-                'verbose_name_plural': 'days with a contact',
+                "verbose_name": "days with a contact",
+                "verbose_name_plural": "days with a contact",
             },
         ),
         migrations.AddField(
-            model_name='contactcount',
-            name='organisation',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hagen_zuhause.organisation', verbose_name='organisation'),
+            model_name="contactcount",
+            name="organisation",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="hagen_zuhause.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='contactdays',
-            name='client',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.client', verbose_name='client'),
+            model_name="contactdays",
+            name="client",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="cases.client",
+                verbose_name="client",
+            ),
         ),
         migrations.AddField(
-            model_name='contactdays',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hagen_zuhause.organisation', verbose_name='organisation'),
+            model_name="contactdays",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="hagen_zuhause.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactcount',
-            constraint=models.UniqueConstraint(fields=('organisation', 'date', 'contact_type'), name='contact_count_unique'),
+            model_name="contactcount",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "date", "contact_type"), name="contact_count_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactcount',
-            constraint=models.CheckConstraint(condition=models.Q(('contacts__gte', 0)), name='contact_count_not_negative'),
+            model_name="contactcount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("contacts__gte", 0)), name="contact_count_not_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='contactdays',
-            index=models.Index(fields=['organisation', 'year'], name='contact_days_organisation'),
+            model_name="contactdays",
+            index=models.Index(fields=["organisation", "year"], name="contact_days_organisation"),
         ),
         migrations.AddConstraint(
-            model_name='contactdays',
-            constraint=models.UniqueConstraint(fields=('client', 'year'), name='contact_days_unique'),
+            model_name="contactdays",
+            constraint=models.UniqueConstraint(fields=("client", "year"), name="contact_days_unique"),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contact',
-            trigger=pgtrigger.compiler.Trigger(name='contact_tallies_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n    PERFORM 1 FROM cases_client WHERE id IN (SELECT client_id FROM (SELECT * FROM new_rows) AS touched) ORDER BY id\n        FOR NO KEY UPDATE;\n\n    INSERT INTO cases_contactdays AS kept (organisation_id, client_id, year, days)\n    SELECT client.organisation_id, added.client_id, EXTRACT(YEAR FROM added.date)::int,\n           bit_or(set_bit(B'0'::bit(366), EXTRACT(DOY FROM added.date)::int - 1, 1))\n    FROM (SELECT * FROM new_rows) AS added\n    JOIN cases_client AS client ON client.id = added.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 2, 3\n    ON CONFLICT (client_id, year) DO UPDATE SET days = kept.days | EXCLUDED.days;\n\n    INSERT INTO cases_contactcount AS kept (organisation_id, date, contact_type, contacts)\n    SELECT client.organisation_id, added.date, added.contact_type, COUNT(*)\n    FROM (SELECT * FROM new_rows) AS added\n    JOIN cases_client AS client ON client.id = added.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 1, 2, 3\n    ON CONFLICT (organisation_id, date, contact_type) DO UPDATE SET contacts = kept.contacts + EXCLUDED.contacts;\n    RETURN NULL;\n", hash='5fa6d37e42062bd3e76d97bc283424265ce8f955', level='STATEMENT', operation='INSERT', pgid='pgtrigger_contact_tallies_insert_f3847', referencing='REFERENCING NEW TABLE AS new_rows ', table='cases_contact', when='AFTER')),
+            model_name="contact",
+            trigger=pgtrigger.compiler.Trigger(
+                name="contact_tallies_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    PERFORM 1 FROM cases_client WHERE id IN (SELECT client_id FROM (SELECT * FROM new_rows) AS touched) ORDER BY id\n        FOR NO KEY UPDATE;\n\n    INSERT INTO cases_contactdays AS kept (organisation_id, client_id, year, days)\n    SELECT client.organisation_id, added.client_id, EXTRACT(YEAR FROM added.date)::int,\n           bit_or(set_bit(B'0'::bit(366), EXTRACT(DOY FROM added.date)::int - 1, 1))\n    FROM (SELECT * FROM new_rows) AS added\n    JOIN cases_client AS client ON client.id = added.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 2, 3\n    ON CONFLICT (client_id, year) DO UPDATE SET days = kept.days | EXCLUDED.days;\n\n    INSERT INTO cases_contactcount AS kept (organisation_id, date, contact_type, contacts)\n    SELECT client.organisation_id, added.date, added.contact_type, COUNT(*)\n    FROM (SELECT * FROM new_rows) AS added\n    JOIN cases_client AS client ON client.id = added.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 1, 2, 3\n    ON CONFLICT (organisation_id, date, contact_type) DO UPDATE SET contacts = kept.contacts + EXCLUDED.contacts;\n    RETURN NULL;\n",
+                    hash="5fa6d37e42062bd3e76d97bc283424265ce8f955",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_contact_tallies_insert_f3847",
+                    referencing="REFERENCING NEW TABLE AS new_rows ",
+                    table="cases_contact",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contact',
-            trigger=pgtrigger.compiler.Trigger(name='contact_tallies_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n    PERFORM 1 FROM cases_client WHERE id IN (SELECT client_id FROM (SELECT * FROM old_rows) AS touched) ORDER BY id\n        FOR NO KEY UPDATE;\n\n    UPDATE cases_contactcount AS kept SET contacts = kept.contacts - gone.contacts\n    FROM (\n        SELECT client.organisation_id, removed.date, removed.contact_type, COUNT(*) AS contacts\n        FROM (SELECT * FROM old_rows) AS removed\n        JOIN cases_client AS client ON client.id = removed.client_id\n        GROUP BY 1, 2, 3\n    ) AS gone\n    WHERE kept.organisation_id = gone.organisation_id AND kept.date = gone.date\n        AND kept.contact_type = gone.contact_type;\n\n    DELETE FROM cases_contactdays AS kept\n    USING (SELECT DISTINCT client_id, EXTRACT(YEAR FROM date)::int AS year FROM (SELECT * FROM old_rows) AS rows) AS touched\n    WHERE kept.client_id = touched.client_id AND kept.year = touched.year;\n    INSERT INTO cases_contactdays (organisation_id, client_id, year, days)\n    SELECT client.organisation_id, contact.client_id, touched.year, bit_or(set_bit(B'0'::bit(366), EXTRACT(DOY FROM contact.date)::int - 1, 1))\n    FROM (SELECT DISTINCT client_id, EXTRACT(YEAR FROM date)::int AS year FROM (SELECT * FROM old_rows) AS rows) AS touched\n    JOIN cases_contact AS contact\n        ON contact.client_id = touched.client_id\n        AND contact.date BETWEEN make_date(touched.year, 1, 1) AND make_date(touched.year, 12, 31)\n    JOIN cases_client AS client ON client.id = contact.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 2, 3;\n    RETURN NULL;\n", hash='745a35e5aeb99fcadb125424076ca5c7eff1ab7b', level='STATEMENT', operation='DELETE', pgid='pgtrigger_contact_tallies_delete_4b353', referencing='REFERENCING OLD TABLE AS old_rows ', table='cases_contact', when='AFTER')),
+            model_name="contact",
+            trigger=pgtrigger.compiler.Trigger(
+                name="contact_tallies_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    PERFORM 1 FROM cases_client WHERE id IN (SELECT client_id FROM (SELECT * FROM old_rows) AS touched) ORDER BY id\n        FOR NO KEY UPDATE;\n\n    UPDATE cases_contactcount AS kept SET contacts = kept.contacts - gone.contacts\n    FROM (\n        SELECT client.organisation_id, removed.date, removed.contact_type, COUNT(*) AS contacts\n        FROM (SELECT * FROM old_rows) AS removed\n        JOIN cases_client AS client ON client.id = removed.client_id\n        GROUP BY 1, 2, 3\n    ) AS gone\n    WHERE kept.organisation_id = gone.organisation_id AND kept.date = gone.date\n        AND kept.contact_type = gone.contact_type;\n\n    DELETE FROM cases_contactdays AS kept\n    USING (SELECT DISTINCT client_id, EXTRACT(YEAR FROM date)::int AS year FROM (SELECT * FROM old_rows) AS rows) AS touched\n    WHERE kept.client_id = touched.client_id AND kept.year = touched.year;\n    INSERT INTO cases_contactdays (organisation_id, client_id, year, days)\n    SELECT client.organisation_id, contact.client_id, touched.year, bit_or(set_bit(B'0'::bit(366), EXTRACT(DOY FROM contact.date)::int - 1, 1))\n    FROM (SELECT DISTINCT client_id, EXTRACT(YEAR FROM date)::int AS year FROM (SELECT * FROM old_rows) AS rows) AS touched\n    JOIN cases_contact AS contact\n        ON contact.client_id = touched.client_id\n        AND contact.date BETWEEN make_date(touched.year, 1, 1) AND make_date(touched.year, 12, 31)\n    JOIN cases_client AS client ON client.id = contact.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 2, 3;\n    RETURN NULL;\n",
+                    hash="745a35e5aeb99fcadb125424076ca5c7eff1ab7b",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_contact_tallies_delete_4b353",
+                    referencing="REFERENCING OLD TABLE AS old_rows ",
+                    table="cases_contact",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contact',
-            trigger=pgtrigger.compiler.Trigger(name='contact_tallies_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="    IF NOT EXISTS (\n    SELECT old_rows.* FROM old_rows JOIN new_rows ON new_rows.id = old_rows.id\n    WHERE (old_rows.client_id, old_rows.date, old_rows.contact_type)\n        IS DISTINCT FROM (new_rows.client_id, new_rows.date, new_rows.contact_type)\n) THEN\n        RETURN NULL;\n    END IF;\n\n    PERFORM 1 FROM cases_client WHERE id IN (SELECT client_id FROM (\n    SELECT old_rows.* FROM old_rows JOIN new_rows ON new_rows.id = old_rows.id\n    WHERE (old_rows.client_id, old_rows.date, old_rows.contact_type)\n        IS DISTINCT FROM (new_rows.client_id, new_rows.date, new_rows.contact_type)\n UNION ALL \n    SELECT new_rows.* FROM old_rows JOIN new_rows ON new_rows.id = old_rows.id\n    WHERE (old_rows.client_id, old_rows.date, old_rows.contact_type)\n        IS DISTINCT FROM (new_rows.client_id, new_rows.date, new_rows.contact_type)\n) AS touched) ORDER BY id\n        FOR NO KEY UPDATE;\n\n    UPDATE cases_contactcount AS kept SET contacts = kept.contacts - gone.contacts\n    FROM (\n        SELECT client.organisation_id, removed.date, removed.contact_type, COUNT(*) AS contacts\n        FROM (\n    SELECT old_rows.* FROM old_rows JOIN new_rows ON new_rows.id = old_rows.id\n    WHERE (old_rows.client_id, old_rows.date, old_rows.contact_type)\n        IS DISTINCT FROM (new_rows.client_id, new_rows.date, new_rows.contact_type)\n) AS removed\n        JOIN cases_client AS client ON client.id = removed.client_id\n        GROUP BY 1, 2, 3\n    ) AS gone\n    WHERE kept.organisation_id = gone.organisation_id AND kept.date = gone.date\n        AND kept.contact_type = gone.contact_type;\n\n    INSERT INTO cases_contactcount AS kept (organisation_id, date, contact_type, contacts)\n    SELECT client.organisation_id, added.date, added.contact_type, COUNT(*)\n    FROM (\n    SELECT new_rows.* FROM old_rows JOIN new_rows ON new_rows.id = old_rows.id\n    WHERE (old_rows.client_id, old_rows.date, old_rows.contact_type)\n        IS DISTINCT FROM (new_rows.client_id, new_rows.date, new_rows.contact_type)\n) AS added\n    JOIN cases_client AS client ON client.id = added.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 1, 2, 3\n    ON CONFLICT (organisation_id, date, contact_type) DO UPDATE SET contacts = kept.contacts + EXCLUDED.contacts;\n\n    DELETE FROM cases_contactdays AS kept\n    USING (SELECT DISTINCT client_id, EXTRACT(YEAR FROM date)::int AS year FROM (\n    SELECT old_rows.* FROM old_rows JOIN new_rows ON new_rows.id = old_rows.id\n    WHERE (old_rows.client_id, old_rows.date, old_rows.contact_type)\n        IS DISTINCT FROM (new_rows.client_id, new_rows.date, new_rows.contact_type)\n UNION ALL \n    SELECT new_rows.* FROM old_rows JOIN new_rows ON new_rows.id = old_rows.id\n    WHERE (old_rows.client_id, old_rows.date, old_rows.contact_type)\n        IS DISTINCT FROM (new_rows.client_id, new_rows.date, new_rows.contact_type)\n) AS rows) AS touched\n    WHERE kept.client_id = touched.client_id AND kept.year = touched.year;\n    INSERT INTO cases_contactdays (organisation_id, client_id, year, days)\n    SELECT client.organisation_id, contact.client_id, touched.year, bit_or(set_bit(B'0'::bit(366), EXTRACT(DOY FROM contact.date)::int - 1, 1))\n    FROM (SELECT DISTINCT client_id, EXTRACT(YEAR FROM date)::int AS year FROM (\n    SELECT old_rows.* FROM old_rows JOIN new_rows ON new_rows.id = old_rows.id\n    WHERE (old_rows.client_id, old_rows.date, old_rows.contact_type)\n        IS DISTINCT FROM (new_rows.client_id, new_rows.date, new_rows.contact_type)\n UNION ALL \n    SELECT new_rows.* FROM old_rows JOIN new_rows ON new_rows.id = old_rows.id\n    WHERE (old_rows.client_id, old_rows.date, old_rows.contact_type)\n        IS DISTINCT FROM (new_rows.client_id, new_rows.date, new_rows.contact_type)\n) AS rows) AS touched\n    JOIN cases_contact AS contact\n        ON contact.client_id = touched.client_id\n        AND contact.date BETWEEN make_date(touched.year, 1, 1) AND make_date(touched.year, 12, 31)\n    JOIN cases_client AS client ON client.id = contact.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 2, 3;\n    RETURN NULL;\n", hash='6bd6356a6b6b9c47d4efca68fd9226710ec99445', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_contact_tallies_update_4564c', referencing='REFERENCING OLD TABLE AS old_rows  NEW TABLE AS new_rows ', table='cases_contact', when='AFTER')),
+            model_name="contact",
+            trigger=pgtrigger.compiler.Trigger(
+                name="contact_tallies_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="    IF NOT EXISTS (\n    SELECT id, client_id, date, contact_type FROM old_rows\n    EXCEPT ALL\n    SELECT id, client_id, date, contact_type FROM new_rows\n) THEN\n        RETURN NULL;\n    END IF;\n\n    PERFORM 1 FROM cases_client WHERE id IN (SELECT client_id FROM ((\n    SELECT id, client_id, date, contact_type FROM old_rows\n    EXCEPT ALL\n    SELECT id, client_id, date, contact_type FROM new_rows\n) UNION ALL (\n    SELECT id, client_id, date, contact_type FROM new_rows\n    EXCEPT ALL\n    SELECT id, client_id, date, contact_type FROM old_rows\n)) AS touched) ORDER BY id\n        FOR NO KEY UPDATE;\n\n    UPDATE cases_contactcount AS kept SET contacts = kept.contacts - gone.contacts\n    FROM (\n        SELECT client.organisation_id, removed.date, removed.contact_type, COUNT(*) AS contacts\n        FROM (\n    SELECT id, client_id, date, contact_type FROM old_rows\n    EXCEPT ALL\n    SELECT id, client_id, date, contact_type FROM new_rows\n) AS removed\n        JOIN cases_client AS client ON client.id = removed.client_id\n        GROUP BY 1, 2, 3\n    ) AS gone\n    WHERE kept.organisation_id = gone.organisation_id AND kept.date = gone.date\n        AND kept.contact_type = gone.contact_type;\n\n    INSERT INTO cases_contactcount AS kept (organisation_id, date, contact_type, contacts)\n    SELECT client.organisation_id, added.date, added.contact_type, COUNT(*)\n    FROM (\n    SELECT id, client_id, date, contact_type FROM new_rows\n    EXCEPT ALL\n    SELECT id, client_id, date, contact_type FROM old_rows\n) AS added\n    JOIN cases_client AS client ON client.id = added.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 1, 2, 3\n    ON CONFLICT (organisation_id, date, contact_type) DO UPDATE SET contacts = kept.contacts + EXCLUDED.contacts;\n\n    DELETE FROM cases_contactdays AS kept\n    USING (SELECT DISTINCT client_id, EXTRACT(YEAR FROM date)::int AS year FROM ((\n    SELECT id, client_id, date, contact_type FROM old_rows\n    EXCEPT ALL\n    SELECT id, client_id, date, contact_type FROM new_rows\n) UNION ALL (\n    SELECT id, client_id, date, contact_type FROM new_rows\n    EXCEPT ALL\n    SELECT id, client_id, date, contact_type FROM old_rows\n)) AS rows) AS touched\n    WHERE kept.client_id = touched.client_id AND kept.year = touched.year;\n    INSERT INTO cases_contactdays (organisation_id, client_id, year, days)\n    SELECT client.organisation_id, contact.client_id, touched.year, bit_or(set_bit(B'0'::bit(366), EXTRACT(DOY FROM contact.date)::int - 1, 1))\n    FROM (SELECT DISTINCT client_id, EXTRACT(YEAR FROM date)::int AS year FROM ((\n    SELECT id, client_id, date, contact_type FROM old_rows\n    EXCEPT ALL\n    SELECT id, client_id, date, contact_type FROM new_rows\n) UNION ALL (\n    SELECT id, client_id, date, contact_type FROM new_rows\n    EXCEPT ALL\n    SELECT id, client_id, date, contact_type FROM old_rows\n)) AS rows) AS touched\n    JOIN cases_contact AS contact\n        ON contact.client_id = touched.client_id\n        AND contact.date BETWEEN make_date(touched.year, 1, 1) AND make_date(touched.year, 12, 31)\n    JOIN cases_client AS client ON client.id = contact.client_id\n    GROUP BY 1, 2, 3\n    ORDER BY 2, 3;\n    RETURN NULL;\n",
+                    hash="c1ecf994b37fb3e4f13159190cf005b4822c5920",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_contact_tallies_update_4564c",
+                    referencing="REFERENCING OLD TABLE AS old_rows  NEW TABLE AS new_rows ",
+                    table="cases_contact",
+                    when="AFTER",
+                ),
+            ),
         ),
         # The tallies of the contacts recorded so far. The contact triggers above hold the contacts'
         # table against writes until this migration commits, so no contact is counted twice or missed.
         migrations.RunSQL(sql=BACKFILL, reverse_sql=migrations.RunSQL.noop),
         pgtrigger.migrations.AddTrigger(
-            model_name='contactcount',
-            trigger=pgtrigger.compiler.Trigger(name='kept_from_contacts', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n    IF pg_trigger_depth() < 2 THEN\n        RAISE EXCEPTION 'Die Kontaktzählung führt die Datenbank aus den Kontakten; sie wird nicht direkt geändert.'\n            USING ERRCODE = 'insufficient_privilege';\n    END IF;\n    RETURN NULL;\n", hash='43c50ded564474f4dbc7da02c9cc01bde304b14d', level='STATEMENT', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_kept_from_contacts_e37d1', table='cases_contactcount', when='BEFORE')),
+            model_name="contactcount",
+            trigger=pgtrigger.compiler.Trigger(
+                name="kept_from_contacts",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    IF pg_trigger_depth() < 2 THEN\n        RAISE EXCEPTION 'Die Kontaktzählung führt die Datenbank aus den Kontakten; sie wird nicht direkt geändert.'\n            USING ERRCODE = 'insufficient_privilege';\n    END IF;\n    RETURN NULL;\n",
+                    hash="43c50ded564474f4dbc7da02c9cc01bde304b14d",
+                    level="STATEMENT",
+                    operation="INSERT OR UPDATE OR DELETE",
+                    pgid="pgtrigger_kept_from_contacts_e37d1",
+                    table="cases_contactcount",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contactdays',
-            trigger=pgtrigger.compiler.Trigger(name='kept_from_contacts', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n    IF pg_trigger_depth() < 2 THEN\n        RAISE EXCEPTION 'Die Kontaktzählung führt die Datenbank aus den Kontakten; sie wird nicht direkt geändert.'\n            USING ERRCODE = 'insufficient_privilege';\n    END IF;\n    RETURN NULL;\n", hash='18913a9aae24a0e1271300b1fdb50a90324c3e5b', level='STATEMENT', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_kept_from_contacts_76f24', table='cases_contactdays', when='BEFORE')),
+            model_name="contactdays",
+            trigger=pgtrigger.compiler.Trigger(
+                name="kept_from_contacts",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    IF pg_trigger_depth() < 2 THEN\n        RAISE EXCEPTION 'Die Kontaktzählung führt die Datenbank aus den Kontakten; sie wird nicht direkt geändert.'\n            USING ERRCODE = 'insufficient_privilege';\n    END IF;\n    RETURN NULL;\n",
+                    hash="18913a9aae24a0e1271300b1fdb50a90324c3e5b",
+                    level="STATEMENT",
+                    operation="INSERT OR UPDATE OR DELETE",
+                    pgid="pgtrigger_kept_from_contacts_76f24",
+                    table="cases_contactdays",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]
