@@ -125,6 +125,10 @@ class ClientQuerySet(ScopedQuerySet):
         """Clients whose processing is restricted now (Art. 18 GDPR): read-only, listed to the team lead only."""
         return self.filter(self._processing_restricted())
 
+    def processing_allowed(self):
+        """Clients whose data may be processed further: no restriction (Art. 18 GDPR) in force."""
+        return self.exclude(self._processing_restricted())
+
     def listed_for(self, user):
         """The clients that lists show ``user``: without those of restricted processing, except to the team lead."""
         if user.has_perm("cases.view_restricted_client"):

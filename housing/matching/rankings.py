@@ -134,6 +134,13 @@ _SEARCH_FIELDS = tuple(
 )
 
 
+def _waiting_households(user):
+    """The households matching ranks for an offer: waiting for a flat, visible to ``user``, and not of a
+    person whose processing is restricted (Art. 18 GDPR) — proposing them is refused for everyone
+    (``refuse_if_processing_restricted``), so they are not suggested either."""
+    return Client.objects.visible_to(user).waiting().processing_allowed()
+
+
 def _ranked_households(offer, user, table, today, *, prefiltered, first=None):
     """Every household with an open provision case (or those that may fit), as a :class:`Ranking`.
 
@@ -184,7 +191,7 @@ def household_profiles(offer, user, table, today, *, prefiltered, first=None):
     up per household. The households of one profile come as arrays in that order, the first ``first``
     of them when given.
     """
-    clients = Client.objects.visible_to(user).waiting()
+    clients = _waiting_households(user)
     if prefiltered:
         clients = clients.filter(households_that_may_fit(offer, table))
     order = ["waiting_since", "waiting_case", "pk"]
@@ -265,7 +272,7 @@ def _any_household_unfit(offer, user, table, prefiltered):
     """
     if prefiltered.fitting_count < len(prefiltered):
         return True
-    return Client.objects.visible_to(user).waiting().filter(~households_that_may_fit(offer, table)).exists()
+    return _waiting_households(user).filter(~households_that_may_fit(offer, table)).exists()
 
 
 def _kdu_class(cold_rent, service_costs, limit):
@@ -444,7 +451,7 @@ def match_page(offer, user, *, number=1, include_unfit=False, today=None, table=
         rank=lambda prefiltered, reach=None, first=None: _ranked_households(
             offer, user, table, today, prefiltered=prefiltered, first=first
         ),
-        count_all=lambda: Client.objects.visible_to(user).waiting().count(),
+        count_all=lambda: _waiting_households(user).count(),
         any_unfit=lambda prefiltered: _any_household_unfit(offer, user, table, prefiltered),
         details=lambda chosen: _household_suggestions(offer, user, table, today, chosen),
         number=number,

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cases.models import HouseholdMember
 from cases.services.cases import case_open
+from cases.services.restriction import processing_restrict, processing_restriction_lift
 from hagen_zuhause.codes import CaseType, Relationship, TargetGroup
 from hagen_zuhause.models import AccessLog
 from housing import kdu, matching
@@ -282,6 +283,21 @@ def test_a_restricted_client_is_invisible_to_an_unassigned_worker(social_worker,
     page = _matches_page(social_worker, offer)
     assert protected.last_name not in page
     assert ordinary.last_name in page
+
+
+def test_a_household_whose_processing_is_restricted_is_not_suggested(social_worker, team_lead, kdu_table):
+    """Art. 18 GDPR: proposing the household would be refused, so matching does not use its data either."""
+    offer = make_offer(social_worker)
+    objected = household_with(social_worker, members=1)
+    ordinary = household_with(social_worker, members=1)
+    processing_restrict(client=objected, actor=team_lead, reason="Die Person bestreitet die Richtigkeit der Daten.")
+
+    for user in (social_worker, team_lead):
+        assert [s.client for s in matches_for_offer(offer, user, today=TODAY, include_unfit=True)] == [ordinary]
+        assert matching.match_page(offer, user, today=TODAY).fitting_count == 1
+
+    processing_restriction_lift(client=objected, actor=team_lead, reason="Daten berichtigt.")
+    assert {s.client for s in matches_for_offer(offer, social_worker, today=TODAY)} == {objected, ordinary}
 
 
 def test_clients_of_another_organisation_never_appear(social_worker, outsider, kdu_table):

@@ -21,8 +21,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Client, HouseholdMember
+from cases.models import Case, Client, HouseholdMember, ProcessingRestriction
 from cases.services.cases import case_open
+from cases.services.restriction import processing_restrict
 from demo.municipalities import HAGEN_DISTRICTS
 from hagen_zuhause.codes import CaseType, Relationship, TargetGroup, YesNoUnknown
 from housing import kdu, matching
@@ -56,7 +57,13 @@ def reference_household(client):
 
 def reference_matches(offer, user, table, *, include_unfit):
     """Households for an offer as before the pre-filter: annotate all, assess all, sort."""
-    clients = Client.objects.visible_to(user).not_anonymised().filter(Exists(_open_provision_cases()))
+    restricted = ProcessingRestriction.objects.filter(client=OuterRef("pk"), lifted_at__isnull=True)
+    clients = (
+        Client.objects.visible_to(user)
+        .not_anonymised()
+        .filter(Exists(_open_provision_cases()))
+        .exclude(Exists(restricted))
+    )
     suggestions = [
         _suggestion(offer, reference_household(client), table, TODAY, client.already_proposed)
         for client in matching.households(clients, TODAY, offer=offer)
@@ -151,10 +158,14 @@ def make_households(actor, team_lead, rng, count=70):
         if number % 4:
             housing_search_save(client=client, actor=actor, **_random_search(rng))
         clients.append(client)
-    # Never candidates: no provision case, a restricted client of a colleague, an anonymised one.
+    # Never candidates: no provision case, a restricted client of a colleague, an anonymised one, one
+    # whose processing is restricted (Art. 18 GDPR; for every user, the team lead too).
     make_client(actor)
     hidden = make_client(team_lead, restricted=True)
     case_open(client=hidden, case_type=CaseType.PROVISION, actor=team_lead)
+    objected = make_client(actor)
+    case_open(client=objected, case_type=CaseType.PROVISION, actor=actor)
+    processing_restrict(client=objected, actor=team_lead, reason="Widerspruch nach Art. 21 DSGVO")
     gone = make_client(actor)
     case_open(client=gone, case_type=CaseType.PROVISION, actor=actor)
     Client.objects.filter(pk=gone.pk).update(anonymised_at=timezone.now())
@@ -220,7 +231,7 @@ def test_the_prefilter_keeps_exactly_the_households_that_fit(varied, social_work
         for offer in offers:
             expected = reference_matches(offer, social_worker, table, include_unfit=True)
             candidates = matching.households_that_may_fit(offer, table)
-            waiting = Client.objects.visible_to(social_worker).waiting()
+            waiting = Client.objects.visible_to(social_worker).waiting().processing_allowed()
             kept = set(waiting.filter(candidates).values_list("pk", flat=True))
             # Never a household that fits is left out; every hard ✗ is left out already in the query.
             assert kept == {suggestion.client.pk for suggestion in expected if suggestion.fits}
