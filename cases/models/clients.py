@@ -125,6 +125,10 @@ class ClientQuerySet(ScopedQuerySet):
         """Clients whose processing is restricted now (Art. 18 GDPR): read-only, listed to the team lead only."""
         return self.filter(self._processing_restricted())
 
+    def with_processing_restricted(self):
+        """Each client's ``processing_restricted``: whether a restriction (Art. 18 GDPR) is in force."""
+        return self.annotate(processing_restricted=self._processing_restricted())
+
     def processing_allowed(self):
         """Clients whose data may be processed further: no restriction (Art. 18 GDPR) in force."""
         return self.exclude(self._processing_restricted())

@@ -416,6 +416,22 @@ def test_offers_for_a_client_are_ranked_with_reasons(client_of, social_worker, k
     assert AccessLog.objects.filter(object_id=str(client.pk), action=AccessLog.Action.VIEW).exists()
 
 
+def test_no_flats_are_suggested_for_a_person_whose_processing_is_restricted(
+    client_of, social_worker, team_lead, kdu_table
+):
+    client = household_with(social_worker, members=1)
+    make_offer(social_worker, street="Passend 1")
+    url = reverse("housing:client_offers", args=[client.pk])
+    assert "Passend 1" in client_of(social_worker).get(url).content.decode()
+
+    processing_restrict(client=client, actor=team_lead, reason="Die Person hat widersprochen.")
+
+    page = client_of(social_worker).get(url).content.decode()
+    assert "Verarbeitung der Daten dieser Person ist eingeschränkt" in page
+    assert "Passend 1" not in page
+    assert reverse("housing:housing_search_edit", args=[client.pk]) not in page
+
+
 def test_offers_for_a_client_show_only_open_offers_of_the_organisation(social_worker, outsider, kdu_table):
     client = household_with(social_worker, members=1)
     mine = make_offer(social_worker)

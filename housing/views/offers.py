@@ -312,34 +312,37 @@ def _ranking_context(ranking):
 def client_offers(request, pk):
     """The open offers that fit a household, with the reasons; one page of the ranking at a time."""
     today = timezone.localdate()
-    client = get_object_or_404(matching.households(Client.objects.visible_to(request.user), today), pk=pk)
+    clients = Client.objects.visible_to(request.user).with_processing_restricted()
+    client = get_object_or_404(matching.households(clients, today), pk=pk)
     log_access(request, AccessLog.Action.VIEW, client, detail=_("Suitable flats"))
     show_all = request.GET.get("all") == "1"
     table = kdu.table_for(client.organisation_id, today)
     household = matching.household_of(client)
-    ranking = matching.offer_page(
-        client,
-        request.user,
-        household=household,
-        number=request.GET.get("page"),
-        include_unfit=show_all,
-        today=today,
-        table=table,
-    )
-    return render(
-        request,
-        "housing/client_offers.html",
-        {
-            "client": client,
-            "household": household,
-            "district_names": District.objects.of_organisation(client.organisation_id).names(),
-            "kdu_table": table,
-            "show_all": show_all,
-            "may_propose": request.user.has_perm("housing.add_placement"),
-            "may_edit_search": request.user.has_perms(["housing.add_housingsearch", "housing.change_housingsearch"]),
-            **_ranking_context(ranking),
-        },
-    )
+    # Art. 18 GDPR: a person whose processing is restricted is not matched (nor proposed, nor suggested).
+    restricted = client.processing_restricted
+    context = {
+        "client": client,
+        "household": household,
+        "district_names": District.objects.of_organisation(client.organisation_id).names(),
+        "kdu_table": table,
+        "show_all": show_all,
+        "processing_restricted": restricted,
+        "may_propose": request.user.has_perm("housing.add_placement"),
+        "may_edit_search": not restricted
+        and request.user.has_perms(["housing.add_housingsearch", "housing.change_housingsearch"]),
+    }
+    if not restricted:
+        ranking = matching.offer_page(
+            client,
+            request.user,
+            household=household,
+            number=request.GET.get("page"),
+            include_unfit=show_all,
+            today=today,
+            table=table,
+        )
+        context.update(_ranking_context(ranking))
+    return render(request, "housing/client_offers.html", context)
 
 
 @permission_required(
