@@ -70,17 +70,16 @@ def _group_counts(queryset, field):
     return dict(queryset.order_by().values_list(field).annotate(n=Count("*")).values_list(field, "n"))
 
 
-def _rows_in_periods(queryset, date_field, periods, fields, sum_field=None, count_field="pk"):
+def _rows_in_periods(queryset, date_field, periods, fields, sum_field=None):
     """For each period, ``(values of fields, records, sum of sum_field)`` of the records whose ``date_field``
     falls into it: one query over the days from the first period's start to the last one's end.
 
-    ``count_field`` is a non-null column to count; one that an index holds lets the database answer
-    from the index alone. Without ``fields``, each period has one row: all its records."""
+    Without ``fields``, each period has one row: all its records."""
     first, last = min(period.start for period in periods), max(period.end for period in periods)
     aggregates = {}
     for number, period in enumerate(periods):
         within = Q(**{f"{date_field}__range": (period.start, period.end)})
-        aggregates[f"n_{number}"] = Count(count_field, filter=within)
+        aggregates[f"n_{number}"] = Count("pk", filter=within)
         if sum_field:
             aggregates[f"sum_{number}"] = Sum(sum_field, filter=within)
     in_range = queryset.filter(**{f"{date_field}__range": (first, last)}).order_by()
@@ -133,10 +132,9 @@ def _band_limits(day):
 
 def _age_band_sql(column, day):
     """SQL and parameters: :func:`age_band_expression` over a column that holds the birth day."""
-    whens = " ".join(f"WHEN {column} > %s THEN '{band}'" for _limit, band in _band_limits(day))
-    return f"CASE WHEN {column} IS NULL THEN 'unknown' {whens} ELSE '65_plus' END", [
-        limit for limit, _band in _band_limits(day)
-    ]
+    limits = _band_limits(day)
+    whens = " ".join(f"WHEN {column} > %s THEN '{band}'" for _limit, band in limits)
+    return f"CASE WHEN {column} IS NULL THEN 'unknown' {whens} ELSE '65_plus' END", [limit for limit, _ in limits]
 
 
 def _first_of_january(year):
@@ -226,12 +224,13 @@ def persons_with_contact_in_periods(organisation, periods):
     )
     people_sql, people_params = people.query.sql_with_params()
     bands = [_age_band_sql("born_on", period.end) for period in periods]
+    in_periods = [_in_period(period) for period in periods]
     # A person has one row per year: within one year, each row is a person.
     one_year = first.year == last.year
     mark = "" if one_year else "bool_or"
     overlaps = 'membership.start <= %s AND (membership."end" IS NULL OR membership."end" >= %s)'
     sql = _PERSONS_SQL.format(
-        marks=", ".join(f"{mark}{_in_period(periods[number])[0]} AS in_{number}" for number in numbers),
+        marks=", ".join(f"{mark}{in_periods[number][0]} AS in_{number}" for number in numbers),
         group_by_client="" if one_year else "GROUP BY tally.client_id",
         tallies=connection.ops.quote_name(ContactDays._meta.db_table),
         in_columns=", ".join(f"contacted.in_{number}" for number in numbers),
@@ -243,7 +242,7 @@ def persons_with_contact_in_periods(organisation, periods):
         group_counts=", ".join(f"count(DISTINCT persons.pk) FILTER (WHERE in_{n} AND {overlaps})" for n in numbers),
         memberships=connection.ops.quote_name(TargetGroupMembership._meta.db_table),
     )
-    params = [value for period in periods for value in _in_period(period)[1]]
+    params = [value for _sql, in_period_params in in_periods for value in in_period_params]
     params += [organisation.pk, first.year, last.year, *people_params]
     params += [limit for _sql, limits in bands for limit in limits]
     params += [day for period in periods for day in (period.end, period.start)]
