@@ -136,13 +136,13 @@ class ClientQuerySet(ScopedQuerySet):
         restrictions once per client (matching reads 22,000 waiting households that way: 9 ms).
         """
         restriction = apps.get_model("cases", "ProcessingRestriction")
-        return self.exclude(pk__in=restriction.objects.filter(lifted_at__isnull=True).values("client"))
+        return self.exclude(pk__in=restriction.objects.active().values("client"))
 
     def listed_for(self, user):
         """The clients that lists show ``user``: without those of restricted processing, except to the team lead."""
         if user.has_perm("cases.view_restricted_client"):
             return self
-        return self.exclude(self._processing_restricted())
+        return self.processing_allowed()
 
     @staticmethod
     def _processing_restricted():
