@@ -96,6 +96,7 @@ class Migration(migrations.Migration):
             model_name="contactdays",
             name="organisation",
             field=models.ForeignKey(
+                db_index=False,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="hagen_zuhause.organisation",
