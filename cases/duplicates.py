@@ -27,7 +27,9 @@ HINT_SCORE = 0.6
 BIRTH_DATE_BONUS = 0.35
 BIRTH_YEAR_BONUS = 0.15
 
-#: Word similarity from which the client list finds a name (pg_trgm's default threshold).
+#: Word similarity from which the client list finds a name: pg_trgm's default threshold, which every
+#: connection of the application sets explicitly (settings, ``DATABASES`` options), so that the trigram
+#: operator alone decides and the similarity is not computed once more per row to filter by it.
 SEARCH_SIMILARITY = 0.6
 
 CASE_NUMBER = re.compile(r"^\s*([A-Za-z]{1,6})-(\d{4})-(\d{1,5})\s*$")
@@ -54,12 +56,15 @@ def duplicate_candidates(user, first_name, last_name, birth_date=None, birth_yea
         .order_by("-score", "-name_score", "pk")
         .prefetch_related("aliases")
     )
-    with transaction.atomic():
-        # The threshold of the trigram operator is a session setting; SET LOCAL ends with the transaction,
-        # so other queries on this (reused) connection keep the default.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [CANDIDATE_SIMILARITY])
-        found = list(candidates[:limit])
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The threshold of the trigram operator is a session setting. SET LOCAL would last until the
+        # outermost transaction ends; it is set back at once, so that a search later in the same
+        # transaction finds by the connection's own threshold (SEARCH_SIMILARITY) again.
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [CANDIDATE_SIMILARITY])
+        try:
+            found = list(candidates[:limit])
+        finally:
+            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold TO DEFAULT")
     for client in found:
         client.birth_match = _birth_match(client.birth_bonus)
     return found
@@ -102,7 +107,8 @@ def search_clients(queryset, text):
     """Narrow ``queryset`` (already scoped with visible_to) to clients matching ``text``, with ``relevance``.
 
     A case number finds exactly that client. Otherwise names and other spellings match fuzzily
-    (trigram word similarity of the folded text), and digits match parts of case or file numbers.
+    (trigram word similarity of the folded text, from SEARCH_SIMILARITY), and digits match parts of case
+    or file numbers.
     """
     # PostgreSQL refuses NUL in text; typed into a search it means nothing anyway.
     text = (text or "").replace("\x00", "")
@@ -118,7 +124,7 @@ def search_clients(queryset, text):
     condition = Q()
     if key:
         queryset = queryset.annotate(relevance=TrigramWordSimilarity(key, "search_text"))
-        condition |= Q(search_text__trigram_word_similar=key, relevance__gte=SEARCH_SIMILARITY)
+        condition |= Q(search_text__trigram_word_similar=key)
     else:
         queryset = queryset.annotate(relevance=Value(1.0, output_field=FloatField()))
     if number_part:

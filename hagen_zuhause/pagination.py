@@ -4,9 +4,13 @@ At 100,000 clients, counting every row the user may see cost more than reading t
 database had to look at each visible client (or each open task and its client's visibility) to say
 "98,945 clients found". The count is exact up to ``count_limit`` rows and otherwise reads "more than
 1,000"; see docs/decisions.md.
+
+A search reads every row it finds anyway (to sort them by relevance): there the page's own query counts
+them as well (:func:`with_rows_found`) instead of a second query finding them all again.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 
@@ -23,6 +27,19 @@ def page_number(value, default=1):
     except (TypeError, ValueError):
         return default
     return min(max(number, 1), MAX_PAGE)
+
+
+#: The annotation through which each row of a page says how many rows its query found.
+ROWS_FOUND = "rows_found"
+
+
+def with_rows_found(queryset):
+    """``queryset`` whose rows each carry the number of rows it finds (``COUNT(*) OVER ()``).
+
+    Only for queries that read all their rows before the first page anyway (sorted by a computed
+    relevance): on a list read in index order, counting every row would cost what the limit saves.
+    """
+    return queryset.annotate(**{ROWS_FOUND: Window(Count("*"))})
 
 
 class LimitedCountPaginator(Paginator):
@@ -44,7 +61,24 @@ class LimitedCountPaginator(Paginator):
         # Count at least up to the requested page, so that it exists and its "next" link is right.
         if "count" not in self.__dict__:
             self.counted_up_to = max(self.count_limit, wanted * self.per_page)
+            if self._rows_count_themselves():
+                page = self._page_with_its_count(wanted)
+                if page is not None:
+                    return page
         return super().page(number)
+
+    def _rows_count_themselves(self):
+        query = getattr(self.object_list, "query", None)
+        return query is not None and ROWS_FOUND in query.annotations
+
+    def _page_with_its_count(self, number):
+        """The page read first, the count taken from its rows; None past the last page (counted as usual)."""
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if not rows:
+            return None
+        self.__dict__["count"] = min(getattr(rows[0], ROWS_FOUND), self.counted_up_to + 1)
+        return self._get_page(rows, number, self)
 
     @cached_property
     def count(self):

@@ -30,8 +30,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = config.int("DJANGO_DB_CONN_MAX_AGE", defa
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL's JIT compiles large report queries for about a second before they run for less than that
 # (measured at 100,000 clients); the app's queries are short, so it is switched off for its connections.
+# The client search finds names from a word similarity of 0.6 (cases.duplicates.SEARCH_SIMILARITY, also
+# pg_trgm's default): set here so that the server's configuration cannot change what a search finds.
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
-_db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
+_db_options["options"] = (
+    f"{_db_options.get('options', '')} -c jit=off -c pg_trgm.word_similarity_threshold=0.6"
+).strip()
 
 # SMTP for the daily reminder digests (send_reminders); unset, no mail is sent and the command says so.
 _email = config.email("DJANGO_EMAIL_URL")

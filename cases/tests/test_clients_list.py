@@ -157,6 +157,30 @@ def test_beyond_the_count_limit_the_list_says_more_than_and_still_pages_on(socia
     assert "?page=4" not in text
 
 
+def test_a_search_counts_its_matches_in_the_query_of_its_page(social_worker, client_of, monkeypatch):
+    monkeypatch.setattr(ClientListView, "count_limit", 3)
+    monkeypatch.setattr(ClientListView, "paginate_by", 2)
+    for number in range(5):
+        make_client(social_worker, first_name=f"Georgi{number}", last_name="Ivanov")
+    make_client(social_worker, first_name="Maria", last_name="Schneider")
+    browser = client_of(social_worker)
+    browser.get(URL)  # warm the session and permission caches
+
+    with CaptureQueriesContext(connection) as queries:
+        first = browser.get(URL, {"q": "Ivanov"})
+    assert "Mehr als 3 Klient*innen gefunden." in first.content.decode()
+    assert len(first.context["clients"]) == 2
+    assert not [query for query in queries if "COUNT(*) FROM" in query["sql"]]
+
+    last = browser.get(URL, {"q": "Ivanov", "page": 3})
+    assert "5 Klient*innen gefunden." in last.content.decode()
+    assert "Seite 3 von 3" in last.content.decode()
+    assert len(last.context["clients"]) == 1
+    # Past the last page the rows say nothing: counted as any list, the page does not exist.
+    assert browser.get(URL, {"q": "Ivanov", "page": 4}).status_code == 404
+    assert browser.get(URL, {"q": "Nobody Known"}).context["paginator"].count == 0
+
+
 def test_the_count_limit_is_a_thousand_and_counts_up_to_it_exactly(social_worker, client_of):
     for number in range(3):
         make_client(social_worker, last_name=f"Genau{number}")

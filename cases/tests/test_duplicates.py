@@ -4,9 +4,10 @@ import random
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 
-from cases.duplicates import duplicate_candidates, normalise_case_number, search_clients
+from cases.duplicates import SEARCH_SIMILARITY, duplicate_candidates, normalise_case_number, search_clients
 from cases.models import Client, ClientAlias
 from cases.services.clients import client_refresh_search_text
 from hagen_zuhause.database import owner_connection
@@ -157,6 +158,27 @@ def test_case_number_normalisation():
     assert normalise_case_number(" ha-2026-42 ") == "HA-2026-00042"
     assert normalise_case_number("HA-2026-00042") == "HA-2026-00042"
     assert normalise_case_number("Georgi") is None
+
+
+@pytest.mark.django_db
+def test_every_connection_searches_from_the_search_similarity():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold')::float")
+        assert cursor.fetchone()[0] == SEARCH_SIMILARITY
+    options = settings.DATABASES["default"]["OPTIONS"]["options"]
+    assert f"pg_trgm.word_similarity_threshold={SEARCH_SIMILARITY}" in options
+
+
+def test_a_search_after_a_duplicate_check_in_one_transaction_keeps_its_threshold(social_worker, planted):
+    # The duplicate check finds from a lower similarity than the search; inside one transaction (as
+    # here: every test runs in one) its setting must not carry over to a later search.
+    with transaction.atomic():
+        candidates = duplicate_candidates(social_worker, "Gheorghe", "Ivanov", birth_date=date(1980, 3, 12))
+        assert planted["georgi"] in candidates
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold')::float")
+            assert cursor.fetchone()[0] == SEARCH_SIMILARITY
+        assert planted["georgi"] not in _search(social_worker, "Gheorghe Ivanov")
 
 
 @pytest.mark.django_db(transaction=True)

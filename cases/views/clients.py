@@ -49,7 +49,7 @@ from hagen_zuhause.editing import edit_page
 from hagen_zuhause.functions import NameKey
 from hagen_zuhause.models import AccessLog, User
 from hagen_zuhause.names import name_key
-from hagen_zuhause.pagination import LimitedCountMixin
+from hagen_zuhause.pagination import LimitedCountMixin, with_rows_found
 
 _DUPLICATE_HINT = "duplicate hint"
 
@@ -83,13 +83,16 @@ class ClientListView(LimitedCountMixin, PermissionRequiredMixin, ListView):
         listed = Client.objects.visible_to(user).listed_for(user)
         self.filterset = ClientFilterSet(self.request.GET or None, queryset=listed, user=user)
         ordering = german_name_order()
+        found = self.filterset.qs
         if self.filterset.searching:
             ordering = [F("relevance").desc(), *ordering]
+            # Sorted by relevance, the search reads every match before the first page: it counts them too.
+            found = with_rows_found(found)
         next_tasks = Task.objects.filter(client=OuterRef("pk")).open().order_by("due_on", "pk")
         groups = TargetGroupMembership.objects.filter(client=OuterRef("pk")).current(today).order_by("group")
         open_cases = Case.objects.filter(client=OuterRef("pk")).open().order_by("opened_on", "pk")
         return (
-            self.filterset.qs.with_latin_alias()
+            found.with_latin_alias()
             .annotate(
                 next_task_due=Subquery(next_tasks.values("due_on")[:1]),
                 next_task_title=Subquery(next_tasks.values("title")[:1]),
