@@ -3,6 +3,8 @@ between records, duplicate decisions) and their cases, with the visibility rule 
 a client follows. Clients and cases read each other (``Client.objects.active()``), so they share this
 module."""
 
+import functools
+
 import pghistory
 from django.apps import apps
 from django.conf import settings
@@ -51,11 +53,22 @@ def _restriction_rule(user, path=None):
 
     ``path`` leads from the queried model to the client (``"client"``); ``None`` is the client itself.
     """
+    return _restriction_rule_of(user.pk, path, timezone.localdate())
+
+
+@functools.lru_cache(maxsize=1024)
+def _restriction_rule_of(user_id, path, today):
+    """:func:`_restriction_rule`, built once per worker process for a user, path and day.
+
+    The condition holds nothing else: the assignments and covers are read by the database when a query
+    runs, and Django copies the condition into each query that uses it. Built anew, its two nested
+    querysets cost every page of a social worker more than a millisecond each time (docs/decisions.md).
+    """
     prefix = f"{path}__" if path else ""
     # Assigned to the user, or to a colleague the user stands in for today (Vertretung): the cover is
     # read inside the same EXISTS, so every list, search, page, export and count follows it.
     assigned = Client.assigned_workers.through.objects.filter(client=OuterRef(path or "pk")).filter(
-        Q(user=user) | Q(user__in=Cover.objects.absent_covered_by(user))
+        Q(user=user_id) | Q(user__in=Cover.objects.absent_covered_by(user_id, today))
     )
     # Repeating "the client is restricted" inside the EXISTS ties it to the outer row, so PostgreSQL
     # runs it per row, and then only for restricted clients (NOT restricted is checked first). Without

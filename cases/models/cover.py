@@ -38,7 +38,8 @@ class CoverQuerySet(ScopedQuerySet):
         return self.filter(Q(ends_on__lt=today) | Q(ended_at__isnull=False))
 
     def absent_covered_by(self, user, today=None):
-        """The ids of the workers ``user`` stands in for today, as a subquery (no query of its own).
+        """The ids of the workers ``user`` (a user or its id) stands in for today, as a subquery (no query
+        of its own).
 
         The scoping rule (``cases.models.clients``) and the "my tasks and appointments" lists read it
         inside their own query, so a cover changes what they show without a query more.
