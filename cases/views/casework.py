@@ -51,7 +51,7 @@ from cases.services import notices as notice_services
 from cases.views.clients import person_context
 from hagen_zuhause import history, submit_once
 from hagen_zuhause.audit import clients_in, log_access, log_list_view
-from hagen_zuhause.codes import ContactTopic
+from hagen_zuhause.codes import ContactTopic, ContactType
 from hagen_zuhause.editing import add_service_error, edit_page
 from hagen_zuhause.history_rows import describe_events
 from hagen_zuhause.models import AccessLog
@@ -152,9 +152,12 @@ def _timeline(client, page_number):
     # One row more than a page tells whether there are older contacts.
     contacts = client.contacts.select_related("worker").order_by("-date", "-id")
     rows = list(contacts[offset : offset + CONTACTS_PER_PAGE + 1])
-    labels = dict(ContactTopic.choices)
+    # Labels looked up once per page: get_contact_type_display() evaluates every label of the field
+    # (to hash them) on each call, fifty times per page.
+    topics, types = dict(ContactTopic.choices), dict(ContactType.choices)
     for contact in rows:
-        contact.topic_labels = [labels.get(topic, topic) for topic in contact.topics]
+        contact.type_label = types.get(contact.contact_type, contact.contact_type)
+        contact.topic_labels = [topics.get(topic, topic) for topic in contact.topics]
     return {
         "contacts": rows[:CONTACTS_PER_PAGE],
         "contacts_page": page_number,
