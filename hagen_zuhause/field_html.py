@@ -5,7 +5,9 @@ errors), about a millisecond a field on the machines the city runs; the intake f
 fields, and those templates were most of its time. ``templates/bootstrap5/field.html`` takes the place
 of crispy's template for every crispy form, filter and tag, and calls :func:`render`, which writes
 the same markup for the layouts this application uses (labels above the control, no horizontal form,
-no table cells, no input groups) and hands anything else to crispy's own template, unchanged.
+no table cells, no input groups) and hands anything else to crispy's own template, unchanged. The
+layouts ``InlineRadios`` and ``InlineCheckboxes`` (the quick contact entry on every client page) go the
+same way through the project's templates of their names (:data:`INLINE_TEMPLATES`).
 ``hagen_zuhause/tests/test_field_html.py`` compares the two for every kind of control.
 """
 
@@ -17,13 +19,21 @@ from django.utils.safestring import mark_safe
 from hagen_zuhause.form_renderer import attributes_html
 
 TEMPLATE_NAME = "bootstrap5/field.html"
+#: crispy-bootstrap5's templates of the layouts InlineRadios and InlineCheckboxes, which the project's
+#: templates of the same names hide.
+INLINE_TEMPLATES = ("bootstrap5/layout/radioselect_inline.html", "bootstrap5/layout/checkboxselectmultiple_inline.html")
 
 
-def render(context):
-    """The field in ``context`` (``field`` and the crispy helper's settings) as crispy writes it."""
+def render(context, template_name=TEMPLATE_NAME):
+    """The field in ``context`` (``field`` and the crispy helper's settings) as crispy's template
+    ``template_name`` writes it."""
     field = context["field"]
     if field.is_hidden:
         return str(field)
+    if template_name in INLINE_TEMPLATES:
+        if not _inline_supported(context, field):
+            return crispy_template(template_name).render(context)
+        return _inline_choice_list(context, field)
     if not _supported(context, field):
         return crispy_template().render(context)
     if _is_checkbox(field):
@@ -47,11 +57,11 @@ def render(context):
     )
 
 
-def crispy_template():
-    """crispy-bootstrap5's own ``field.html``, which the project's template of that name hides."""
+def crispy_template(template_name=TEMPLATE_NAME):
+    """crispy-bootstrap5's own template (``field.html``), which the project's template of that name hides."""
     engine = engines["django"].engine
-    ours = engine.find_template(TEMPLATE_NAME)[1]
-    return engine.find_template(TEMPLATE_NAME, skip=[ours])[0]
+    ours = engine.find_template(template_name)[1]
+    return engine.find_template(template_name, skip=[ours])[0]
 
 
 def _supported(context, field):
@@ -64,6 +74,15 @@ def _supported(context, field):
     if "form-horizontal" in (context.get("form_class") or ""):
         return False
     return not (_is_checkbox(field) and not context.get("form_show_labels"))
+
+
+def _inline_supported(context, field):
+    """Whether :func:`_inline_choice_list` writes this field; else crispy's inline template does."""
+    if not _is_choice_list(field):
+        return False
+    if context.get("label_class") or context.get("field_class"):
+        return False
+    return "form-horizontal" not in (context.get("form_class") or "")
 
 
 def _is_checkbox(field):
@@ -192,8 +211,45 @@ def _checkbox(context, field):
     )
 
 
-def _choice_list(context, field):
-    """Radio buttons or checkboxes, one ``form-check`` each; errors after the last; the help text below."""
+def _inline_choice_list(context, field):
+    """crispy's ``radioselect_inline.html`` and ``checkboxselectmultiple_inline.html``: the choices side by
+    side in a fieldset whose legend is the label (shown even where the form hides labels), every error
+    below them (even where the form hides errors), then the help text."""
+    legend = ""
+    if field.label:
+        legend = format_html(
+            '{}<legend for="{}" class="fs-6 form-label{}">{}{}</legend>',
+            _fieldset_start(field),
+            field.id_for_label,
+            " requiredField" if _required(field) else "",
+            field.label,
+            _asterisk(field),
+        )
+    errors = ""
+    if field.errors:
+        errors = format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            field.errors.field_id,
+            format_html_join(
+                "",
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
+                ((number, field.auto_id, error) for number, error in enumerate(field.errors, 1)),
+            ),
+        )
+    return format_html(
+        '<div id="div_{}" class="{}">{}{}{}</div>',
+        field.auto_id,
+        _wrapper_classes("mb-3", context, field),
+        legend,
+        _choice_list(context, field, inline=True, errors=errors),
+        mark_safe("</fieldset>") if field.label else "",
+    )
+
+
+def _choice_list(context, field, *, inline=False, errors=""):
+    """Radio buttons or checkboxes, one ``form-check`` each; errors after the last (or, ``inline``, the
+    ``errors`` given after them all); the help text below."""
+    option_class = "form-check form-check-inline" if inline else "form-check"
     input_class = "form-check-input is-invalid" if field.errors else "form-check-input"
     widget = field.field.widget
     id_ = widget.attrs.get("id") or field.auto_id
@@ -207,8 +263,9 @@ def _choice_list(context, field):
             last = option_number == len(options) and group_number == len(groups)
             parts.append(
                 format_html(
-                    '<div class="form-check"><input type="{}" class="{}" name="{}" value="{}"{}>'
+                    '<div class="{}"><input type="{}" class="{}" name="{}" value="{}"{}>'
                     '<label for="{}" class="form-check-label">{}</label>{}</div>',
+                    option_class,
                     option["type"],
                     input_class,
                     field.html_name,
@@ -216,13 +273,14 @@ def _choice_list(context, field):
                     attributes_html(option["attrs"]),
                     option["attrs"].get("id", ""),
                     str(option["label"]),
-                    _errors(context, field, tag="p") if last else "",
+                    _errors(context, field, tag="p") if last and not inline else "",
                 )
             )
     flat_attrs = context.get("flat_attrs") or ""
     return format_html(
-        "<div{}>{}</div>{}",
+        "<div{}>{}</div>{}{}",
         format_html(" {}", flat_attrs) if flat_attrs else "",
         mark_safe("".join(parts)),
+        errors,
         _help_text(field, inline=context.get("help_text_inline")),
     )

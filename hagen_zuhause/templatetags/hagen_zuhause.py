@@ -42,9 +42,10 @@ def link_app_paths(text, autoescape=True):
 
 
 @register.simple_tag(takes_context=True)
-def bootstrap_field(context):
-    """A crispy form's field (``templates/bootstrap5/field.html``), written by :mod:`hagen_zuhause.field_html`."""
-    return field_html.render(context)
+def bootstrap_field(context, template_name=field_html.TEMPLATE_NAME):
+    """A crispy form's field (``templates/bootstrap5/field.html`` and the inline choice layouts), written by
+    :mod:`hagen_zuhause.field_html` as crispy's template ``template_name`` writes it."""
+    return field_html.render(context, template_name)
 
 
 @register.simple_tag

@@ -2,11 +2,13 @@
 the one crispy-bootstrap5's own template writes, for every kind of control, with and without errors."""
 
 import pytest
+from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.template import Context, Template
+from django.template.loader import get_template
 from django.test.html import parse_html
 
 from hagen_zuhause import field_html
@@ -148,3 +150,44 @@ def test_the_template_of_crispy_forms_is_the_projects():
         Context({"form": form})
     )
     assert 'class="checkboxinput form-check-input is-invalid"' in filtered
+
+
+#: The lists of choices that the layouts InlineRadios and InlineCheckboxes put side by side.
+INLINE_FIELDS = ["kind", "groups", "grouped"]
+
+
+def _both_inline(data, name, settings, template_name):
+    written = []
+    for render in (
+        lambda context: field_html.render(context, template_name),
+        lambda context: field_html.crispy_template(template_name).render(context),
+    ):
+        form = EveryControlForm(data=data) if data is not None else EveryControlForm()
+        if data is not None:
+            form.is_valid()
+        written.append(render(Context({"field": form[name], "flat_attrs": "", "inline_class": "inline", **settings})))
+    return written
+
+
+@pytest.mark.parametrize("template_name", field_html.INLINE_TEMPLATES)
+@pytest.mark.parametrize("data", [None, VALID, INVALID], ids=["empty", "valid", "invalid"])
+@pytest.mark.parametrize("settings", CONTEXTS.values(), ids=CONTEXTS.keys())
+@pytest.mark.parametrize("name", INLINE_FIELDS)
+def test_choices_side_by_side_are_written_as_crispy_writes_them(name, settings, data, template_name):
+    ours, crispys = _both_inline(data, name, settings, template_name)
+    assert parse_html(ours) == parse_html(crispys), f"{name}:\n{ours}\n---\n{crispys}"
+
+
+def test_choices_side_by_side_go_through_the_projects_templates():
+    form = EveryControlForm(data=INVALID)
+    form.is_valid()
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.layout = Layout(InlineRadios("kind"), InlineCheckboxes("groups"))
+    html = render_crispy_form(form)
+    assert html.count('class="form-check form-check-inline"') == 6
+    assert "<legend" in html and "&lt;b&gt;Blau&lt;/b&gt;" in html
+    assert 'id="error_1_id_kind"' in html and "gültige Auswahl" in html
+    for template_name in field_html.INLINE_TEMPLATES:
+        assert "crispy_bootstrap5" in field_html.crispy_template(template_name).origin.name
+        assert "crispy_bootstrap5" not in get_template(template_name).origin.name
