@@ -1,8 +1,9 @@
 """The main navigation: sections in the top bar, their pages in a second bar; each role sees only
 what it may use. A section links to its first page the user may open."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from hagen_zuhause.links import page_path
 
 #: The state's users (role Land) see only the pages that need this permission: the state's overview.
 STATE_PERMISSION = "reports.view_state_overview"
@@ -91,7 +92,7 @@ def sections_for(user, current_path):
     state = user.has_perm(STATE_PERMISSION)
     for label, pages in MAIN_NAVIGATION:
         items = [
-            {"label": page_label, "url": reverse(url_name), "active": False}
+            {"label": page_label, "url": page_path(url_name), "active": False}
             for page_label, url_name, permission in pages
             if (permission == STATE_PERMISSION if state else not permission or user.has_perm(permission))
         ]
@@ -104,5 +105,5 @@ def sections_for(user, current_path):
         active = any(item["active"] for item in items) or current_path.startswith(tuple(prefixes))
         sections.append({"label": label, "url": items[0]["url"], "items": items, "active": active})
     if user.is_staff:
-        sections.append({"label": _("Administration"), "url": reverse("admin:index"), "items": [], "active": False})
+        sections.append({"label": _("Administration"), "url": page_path("admin:index"), "items": [], "active": False})
     return sections

@@ -6,6 +6,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from hagen_zuhause import field_html
+from hagen_zuhause.links import record_path
 
 register = template.Library()
 
@@ -39,6 +40,13 @@ def link_app_paths(text, autoescape=True):
         return f'<a href="{path}">{path}</a>'
 
     return mark_safe(_APP_PATH.sub(link, escaped))  # escaped above; the paths carry no HTML
+
+
+@register.simple_tag
+def record_url(viewname, key):
+    """``{% url viewname key %}`` for the rows of a long list: the path resolved once per view
+    (:func:`hagen_zuhause.links.record_path`)."""
+    return record_path(viewname, key)
 
 
 @register.simple_tag(takes_context=True)

@@ -9,7 +9,6 @@ from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Client, ClientRelatedQuerySet
 from hagen_zuhause.codes import YesNoUnknown
 from hagen_zuhause.functions import inclusive_range
+from hagen_zuhause.links import record_path
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
 
@@ -124,7 +124,7 @@ class Landlord(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("housing:landlord_detail", args=[self.pk])
+        return record_path("housing:landlord_detail", self.pk)
 
 
 class KduTableQuerySet(ScopedQuerySet):
@@ -289,7 +289,7 @@ class HousingOffer(models.Model):
         return f"{self.street} ({self.get_district_display()})"
 
     def get_absolute_url(self):
-        return reverse("housing:offer_detail", args=[self.pk])
+        return record_path("housing:offer_detail", self.pk)
 
     def get_district_display(self):
         """The district's name from the organisation's list (the code when it is no longer there)."""
