@@ -313,7 +313,7 @@ def http_page(opener, base_url, url, data=None, *, fragment=False, requests=30):
 
 
 HOW_IT_STAYS_FAST = """
-## How the pages stay fast (nothing is cached)
+## How the pages stay fast (no data is cached)
 
 * **Lists walk an index and stop after a page.** Visibility through a client is a condition on the client
   row, so task, contact and placement lists read their index in order and stop after the rows shown.
@@ -355,6 +355,11 @@ HOW_IT_STAYS_FAST = """
   frozen figures at once.
 * **PostgreSQL's JIT is off** for the app's connections: it compiled for about a second before report
   queries that then ran in a fraction of that.
+* **The search** finds by the trigram operator alone (its threshold set on each connection) and counts
+  its matches in the query of its page (`COUNT(*) OVER ()`), as it reads them all anyway to sort them.
+* **The visibility rule's condition** (Sperrvermerk, cover) is built once per worker process, user and
+  day and copied into each query: it holds only the user's id and the day; the database reads the
+  assignments and covers when the query runs.
 * **Sessions** are written at most once a minute while in use, not on every request.
 * **The CSV export** streams rows from a server-side cursor: memory stays flat however many clients.
 """
