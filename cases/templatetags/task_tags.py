@@ -1,11 +1,10 @@
 """The task list's rows, written in Python: the list shows 50 tasks, and the template's markup per row
 (its tags, filters, translations, links and form) was more than half of the page's time.
 
-Written with plain strings: every text from a record or a translation goes through :func:`_text`
-(Django's ``escape``, which is ``html.escape``); the rest is the markup itself and numbers.
+Written with plain strings through :mod:`hagen_zuhause.markup`, which escapes every text from a record or
+a translation.
 """
 
-import html
 from functools import lru_cache
 
 from django import template
@@ -13,42 +12,25 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, pgettext
 
+from hagen_zuhause import markup
 from hagen_zuhause.links import record_path
 from hagen_zuhause.templatetags.hagen_zuhause import link_app_paths
 
 register = template.Library()
 
 
-def _text(value):
-    """A record's or a translation's text, escaped as a template writes ``{{ value }}``."""
-    return html.escape(str(value))
-
-
 @lru_cache(maxsize=8)
 def _words(language):
     """The row's words in ``language`` (the active one), escaped: translated once, not once per row."""
     return {
-        "overdue": _text(gettext("overdue")),
-        "today": _text(gettext("today")),
-        "legal deadline": _text(gettext("legal deadline")),
-        "Edit": _text(gettext("Edit")),
-        "Done": _text(gettext("Done")),
-        "read only": _text(pgettext("client file", "read only")),
-        "read only title": _text(gettext("The file can only be read; nothing can be changed or marked as done.")),
+        "overdue": markup.text(gettext("overdue")),
+        "today": markup.text(gettext("today")),
+        "legal deadline": markup.text(gettext("legal deadline")),
+        "Edit": markup.text(gettext("Edit")),
+        "Done": markup.text(gettext("Done")),
+        "read only": markup.text(pgettext("client file", "read only")),
+        "read only title": markup.text(gettext("The file can only be read; nothing can be changed or marked as done.")),
     }
-
-
-def _csrf_input(context):
-    """``{% csrf_token %}``."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_text(token)}">'
-
-
-def _day(day):
-    """``day|date:"d.m.Y"``."""
-    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
 
 
 @register.simple_tag(takes_context=True)
@@ -67,27 +49,27 @@ def task_row(context, task, me, may_change, next_path):
         badge = f'<br><span class="badge text-bg-danger">{words["overdue"]}</span>'
     elif task.due_on == today:
         badge = f'<br><span class="badge text-bg-warning">{words["today"]}</span>'
-    title = _text(task.title)
+    title = markup.text(task.title)
     parts = [
         f'<tr><td class="text-nowrap"><time datetime="{task.due_on.isoformat()}" class="fw-semibold'
-        f'{" text-danger" if overdue else ""}">{_day(task.due_on)}</time>{badge}</td><td>{title}'
+        f'{" text-danger" if overdue else ""}">{markup.day(task.due_on)}</time>{badge}</td><td>{title}'
     ]
     if task.notice_id:
         parts.append(f' <span class="badge text-bg-light border">{words["legal deadline"]}</span>')
     if scope == "mine" and task.assignee_id != me:
         cover = gettext("cover for %(name)s") % {"name": task.assignee}
-        parts.append(f' <span class="badge text-bg-info">{_text(cover)}</span>')
+        parts.append(f' <span class="badge text-bg-info">{markup.text(cover)}</span>')
     if task.note:
         note = link_app_paths(Truncator(task.note).chars(100))
         parts.append(f'<div class="small text-body-secondary">{note}</div>')
     parts.append("</td><td>")
     if task.client_id:
         client = task.client
-        parts.append(f'<a href="{record_path("cases:client_detail", client.pk)}">{_text(client.full_name)}</a>')
+        parts.append(f'<a href="{record_path("cases:client_detail", client.pk)}">{markup.text(client.full_name)}</a>')
         latin = client.latin_name
         if latin:
-            parts.append(f' <span class="small text-body-secondary" lang="und-Latn">({_text(latin)})</span>')
-        parts.append(f'<div class="small text-body-secondary">{_text(client.case_number)}')
+            parts.append(f' <span class="small text-body-secondary" lang="und-Latn">({markup.text(latin)})</span>')
+        parts.append(f'<div class="small text-body-secondary">{markup.text(client.case_number)}')
         if task.client_read_only:
             parts.append(
                 f' <span class="badge text-bg-warning read-only-client" title="{words["read only title"]}">'
@@ -98,7 +80,7 @@ def task_row(context, task, me, may_change, next_path):
         parts.append("–")
     parts.append("</td>")
     if scope == "team":
-        parts.append(f"<td>{_text(task.assignee)}</td>")
+        parts.append(f"<td>{markup.text(task.assignee)}</td>")
     parts.append('<td class="text-end text-nowrap">')
     if may_change and not task.client_read_only:
         hidden = f'<span class="visually-hidden"> – {title}</span>'
@@ -106,8 +88,8 @@ def task_row(context, task, me, may_change, next_path):
             f'<a class="btn btn-outline-secondary btn-sm" href="{record_path("cases:task_edit", task.pk)}">'
             f"{words['Edit']}{hidden}</a>"
             f'<form method="post" action="{record_path("cases:task_done", task.pk)}" class="d-inline">'
-            f"{_csrf_input(context)}"
-            f'<input type="hidden" name="next" value="{_text(next_path)}">'
+            f"{markup.csrf_input(context)}"
+            f'<input type="hidden" name="next" value="{markup.text(next_path)}">'
             f'<button type="submit" class="btn btn-success btn-sm">{words["Done"]}{hidden}</button></form>'
         )
     parts.append("</td></tr>")
