@@ -7,6 +7,8 @@ What comes from a record or a translation goes through :func:`text`, which escap
 
 import html
 
+from django.utils.translation import get_language
+
 
 def text(value):
     """A record's or a translation's text, escaped."""
@@ -24,3 +26,21 @@ def csrf_input(context):
     if not token or token == "NOTPROVIDED":
         return ""
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(token)}">'
+
+
+class Words:
+    """The texts of a row (lazy translations), translated and escaped once per language, not once per row.
+
+    ``WORDS = Words({"edit": gettext_lazy("Edit")})`` at module level; ``WORDS()["edit"]`` in the tag.
+    """
+
+    def __init__(self, texts):
+        self._texts = texts
+        self._by_language = {}
+
+    def __call__(self):
+        language = get_language()
+        words = self._by_language.get(language)
+        if words is None:
+            words = self._by_language[language] = {key: text(value) for key, value in self._texts.items()}
+        return words

@@ -6,11 +6,9 @@ Written with plain strings through :mod:`hagen_zuhause.markup`, which escapes ev
 a translation.
 """
 
-from functools import lru_cache
-
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from hagen_zuhause import markup
 from hagen_zuhause.links import record_path
@@ -20,15 +18,15 @@ register = template.Library()
 _NONE = '<span class="text-body-secondary">–</span>'
 
 
-@lru_cache(maxsize=8)
-def _words(language):
-    """The row's words in ``language`` (the active one), escaped: translated once, not once per row."""
-    return {
-        "Restricted": markup.text(gettext("Restricted")),
-        "unknown": markup.text(gettext("unknown")),
-        "none": markup.text(gettext("none")),
-        "overdue": markup.text(gettext("overdue")),
+#: The words of a row, translated once per language.
+_WORDS = markup.Words(
+    {
+        "Restricted": gettext_lazy("Restricted"),
+        "unknown": gettext_lazy("unknown"),
+        "none": gettext_lazy("none"),
+        "overdue": gettext_lazy("overdue"),
     }
+)
 
 
 def _born(client, words):
@@ -48,7 +46,7 @@ def client_row(context, client):
     ``group_labels``, ``case_labels``, ``next_task_due`` and ``next_task_title`` are set by the view
     (cases.views.clients.ClientListView), the assigned workers prefetched.
     """
-    words = _words(get_language())
+    words = _WORDS()
     name = markup.text(client.last_name)
     if client.first_name:
         name += f", {markup.text(client.first_name)}"

@@ -5,12 +5,10 @@ Written with plain strings through :mod:`hagen_zuhause.markup`, which escapes ev
 a translation.
 """
 
-from functools import lru_cache
-
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from hagen_zuhause import markup
 from hagen_zuhause.links import record_path
@@ -19,18 +17,18 @@ from hagen_zuhause.templatetags.hagen_zuhause import link_app_paths
 register = template.Library()
 
 
-@lru_cache(maxsize=8)
-def _words(language):
-    """The row's words in ``language`` (the active one), escaped: translated once, not once per row."""
-    return {
-        "overdue": markup.text(gettext("overdue")),
-        "today": markup.text(gettext("today")),
-        "legal deadline": markup.text(gettext("legal deadline")),
-        "Edit": markup.text(gettext("Edit")),
-        "Done": markup.text(gettext("Done")),
-        "read only": markup.text(pgettext("client file", "read only")),
-        "read only title": markup.text(gettext("The file can only be read; nothing can be changed or marked as done.")),
+#: The words of a row, translated once per language.
+_WORDS = markup.Words(
+    {
+        "overdue": gettext_lazy("overdue"),
+        "today": gettext_lazy("today"),
+        "legal deadline": gettext_lazy("legal deadline"),
+        "Edit": gettext_lazy("Edit"),
+        "Done": gettext_lazy("Done"),
+        "read only": pgettext_lazy("client file", "read only"),
+        "read only title": gettext_lazy("The file can only be read; nothing can be changed or marked as done."),
     }
+)
 
 
 @register.simple_tag(takes_context=True)
@@ -41,7 +39,7 @@ def task_row(context, task, me, may_change, next_path):
 
     ``task.client_read_only`` is annotated by the view (cases.views.casework.TaskListView).
     """
-    words = _words(get_language())
+    words = _WORDS()
     today, scope = context["today"], context["scope"]
     overdue = task.due_on < today
     badge = ""

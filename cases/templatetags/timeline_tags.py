@@ -5,12 +5,10 @@ Written with plain strings through :mod:`hagen_zuhause.markup`, which escapes ev
 a translation.
 """
 
-from functools import lru_cache
-
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.text import normalize_newlines
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy
 
 from hagen_zuhause import markup
 from hagen_zuhause.links import record_path
@@ -18,16 +16,16 @@ from hagen_zuhause.links import record_path
 register = template.Library()
 
 
-@lru_cache(maxsize=8)
-def _labels(language):
-    """The timeline's words in ``language`` (the active one), escaped: translated once, not once per contact."""
-    return {
-        "min": markup.text(gettext("min")),
-        "with interpreter": markup.text(gettext("with interpreter")),
-        "Edit": markup.text(gettext("Edit")),
-        "contact of": markup.text(gettext("contact of")),
-        "Topics": markup.text(gettext("Topics")),
+#: The words of a row, translated once per language.
+_WORDS = markup.Words(
+    {
+        "min": gettext_lazy("min"),
+        "with interpreter": gettext_lazy("with interpreter"),
+        "Edit": gettext_lazy("Edit"),
+        "contact of": gettext_lazy("contact of"),
+        "Topics": gettext_lazy("Topics"),
     }
+)
 
 
 @register.simple_tag
@@ -37,7 +35,7 @@ def timeline_contact(contact, user_id, may_change_any, read_only):
 
     ``contact.type_label`` and ``contact.topic_labels`` are set by the view (cases.views.casework._timeline).
     """
-    words = _labels(get_language())
+    words = _WORDS()
     day = markup.day(contact.date)
     parts = [
         f'<li class="border-start border-3 ps-3 pb-3{" border-primary" if contact.worker_id == user_id else ""}"'

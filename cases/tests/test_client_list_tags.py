@@ -17,14 +17,6 @@ REFERENCE = Template((Path(__file__).parent / "data" / "client_row_reference.htm
 TODAY = date(2026, 12, 7)
 
 
-class Named:
-    def __init__(self, name):
-        self.name = name
-
-    def __str__(self):
-        return self.name
-
-
 class Workers(list):
     def all(self):
         return self
@@ -42,7 +34,7 @@ def _client(**fields):
         "birth_year_estimated": None,
         "group_labels": ["Unionsbürger*innen aus Bulgarien & Rumänien", "Frauen"],
         "case_labels": ["Wohnraumsicherung", "Wohnraumversorgung"],
-        "assigned_workers": Workers([Named("Sonja Albers"), Named("Jan <Kowalski>")]),
+        "assigned_workers": Workers(["Sonja Albers", "Jan <Kowalski>"]),
         "next_task_due": date(2026, 12, 9),
         "next_task_title": 'Rückruf "Jobcenter"',
     }

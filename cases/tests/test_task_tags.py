@@ -18,14 +18,6 @@ REFERENCE = Template((Path(__file__).parent / "data" / "task_row_reference.html"
 TODAY = date(2026, 12, 7)
 
 
-class Named:
-    def __init__(self, name):
-        self.name = name
-
-    def __str__(self):
-        return self.name
-
-
 def _client(**fields):
     values = {"pk": 31, "full_name": "Maria <Popescu>", "latin_name": "", "case_number": "HA-2026-00031"}
     values.update(fields)
@@ -39,7 +31,7 @@ def _task(**fields):
         "title": 'Rückruf "Jobcenter" & Vermieter',
         "notice_id": None,
         "assignee_id": 7,
-        "assignee": Named("Sonja Albers"),
+        "assignee": "Sonja Albers",
         "note": "",
         "client_id": 31,
         "client": _client(),
@@ -56,7 +48,7 @@ TASKS = {
     "Cyrillic client": _task(client=_client(full_name="Мария Христова", latin_name="Maria Hristova")),
     "read-only file": _task(client_read_only=True),
     "without client": _task(client_id=None, client=None),
-    "a colleague's": _task(assignee_id=8, assignee=Named("Jan <Kowalski>")),
+    "a colleague's": _task(assignee_id=8, assignee="Jan <Kowalski>"),
 }
 VIEWS = {
     "mine": {"scope": "mine", "me": 7, "may_change": True},

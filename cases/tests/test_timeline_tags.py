@@ -17,14 +17,6 @@ from hagen_zuhause.codes import ContactTopic, ContactType
 REFERENCE = Template((Path(__file__).parent / "data" / "timeline_contact_reference.html").read_text())
 
 
-class Worker:
-    def __init__(self, name):
-        self.name = name
-
-    def __str__(self):
-        return self.name
-
-
 def _contact(**fields):
     topics = fields.pop("topics", [])
     labels = dict(ContactTopic.choices)
@@ -36,7 +28,7 @@ def _contact(**fields):
         "duration_minutes": None,
         "interpreter_used": False,
         "worker_id": 7,
-        "worker": Worker("Sonja Albers"),
+        "worker": "Sonja Albers",
         "place": "",
         "topics": topics,
         "topic_labels": [labels[topic] for topic in topics],
@@ -56,7 +48,7 @@ CONTACTS = {
         topics=[ContactTopic.RENT_DEBTS, ContactTopic.HEALTH],
         note="Erste Zeile <b>fett</b>\r\nzweite \"Zeile\"\n'dritte'",
     ),
-    "another worker": _contact(worker_id=8, worker=Worker("Jan <Kowalski>")),
+    "another worker": _contact(worker_id=8, worker="Jan <Kowalski>"),
     "zero minutes": _contact(duration_minutes=0, date=date(2026, 12, 31)),
 }
 PERMISSIONS = {

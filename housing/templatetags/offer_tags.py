@@ -1,12 +1,10 @@
 """Template filters and tags of the offer pages."""
 
-from functools import lru_cache
-
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from hagen_zuhause import markup
 from housing.matching import floor_label as _floor_label
@@ -60,18 +58,18 @@ def reason_list(reasons):
 _STATUS_BADGES = {"available": "text-bg-success", "reserved": "text-bg-warning", "let": "text-bg-primary"}
 
 
-@lru_cache(maxsize=8)
-def _offer_words(language):
-    """The offer row's words in ``language`` (the active one), escaped: translated once, not once per row."""
-    return {
-        "lift": markup.text(gettext("lift")),
-        "no lift": markup.text(gettext("no lift")),
-        "barrier-free": markup.text(gettext("barrier-free")),
-        "WBS required": markup.text(gettext("WBS required")),
-        "without service costs": markup.text(gettext("without service costs")),
-        "any household": markup.text(gettext("any household")),
-        "unknown": markup.text(gettext("unknown")),
+#: The words of a row, translated once per language.
+_OFFER_WORDS = markup.Words(
+    {
+        "lift": gettext_lazy("lift"),
+        "no lift": gettext_lazy("no lift"),
+        "barrier-free": gettext_lazy("barrier-free"),
+        "WBS required": gettext_lazy("WBS required"),
+        "without service costs": gettext_lazy("without service costs"),
+        "any household": gettext_lazy("any household"),
+        "unknown": gettext_lazy("unknown"),
     }
+)
 
 
 def _access(offer, words):
@@ -106,7 +104,7 @@ def offer_row(context, offer, smallest):
     The list shows 25 offers; the template's markup per row (its filters, includes and translations) was
     more than half of the page's time. Written with plain strings through :mod:`hagen_zuhause.markup`.
     """
-    words = _offer_words(get_language())
+    words = _OFFER_WORDS()
     rent = f"{floatformat(offer.gross_cold_rent, '2g')} €"
     if offer.service_costs is None:
         rent += f'<br><span class="small text-body-secondary">{words["without service costs"]}</span>'
