@@ -355,6 +355,9 @@ HOW_IT_STAYS_FAST = """
   frozen figures at once.
 * **PostgreSQL's JIT is off** for the app's connections: it compiled for about a second before report
   queries that then ran in a fraction of that.
+* **The rows of the longest lists** (tasks, clients, offers, the contact timeline) are written by one
+  template tag each in Python, compared in tests with the row templates they replaced; links to records
+  are resolved once per view (`hagen_zuhause/links.py`).
 * **The search** finds by the trigram operator alone (its threshold set on each connection) and counts
   its matches in the query of its page (`COUNT(*) OVER ()`), as it reads them all anyway to sort them.
 * **The visibility rule's condition** (Sperrvermerk, cover) is built once per worker process, user and
