@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.clients import Client, client_visibility
-from cases.models.cover import Cover
+from cases.models.cover import covered_workers
 from hagen_zuhause import codes
 from hagen_zuhause.models import Organisation
 from hagen_zuhause.scoping import ScopedQuerySet
@@ -36,7 +36,7 @@ class AppointmentQuerySet(ScopedQuerySet):
 
     def in_care_of(self, user):
         """The worker's own or, during a cover, the colleague's ``user`` stands in for ("my week")."""
-        return self.filter(Q(worker=user) | Q(worker__in=Cover.objects.absent_covered_by(user)))
+        return self.filter(Q(worker=user) | Q(worker__in=covered_workers(user)))
 
     def between(self, first, last):
         """Appointments on the days ``first`` to ``last`` (inclusive)."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.clients import Case, Client, ClientRelatedQuerySet, client_visibility
 from cases.models.contact_tallies import CONTACT_TALLY_TRIGGERS
-from cases.models.cover import Cover
+from cases.models.cover import covered_workers
 from hagen_zuhause import codes
 from hagen_zuhause.functions import inclusive_range
 from hagen_zuhause.models import Organisation
@@ -150,7 +150,7 @@ class TaskQuerySet(ScopedQuerySet):
 
     def in_care_of(self, user):
         """Assigned to ``user`` or, during a cover, to the colleague ``user`` stands in for ("my tasks")."""
-        return self.filter(Q(assignee=user) | Q(assignee__in=Cover.objects.absent_covered_by(user)))
+        return self.filter(Q(assignee=user) | Q(assignee__in=covered_workers(user)))
 
     def legal_deadlines(self):
         """End of the grace period, court hearing, eviction date: the deadlines a notice sets."""
@@ -159,14 +159,14 @@ class TaskQuerySet(ScopedQuerySet):
     def concerning(self, user):
         """Assigned to ``user``, or about a client ``user`` is assigned to (a colleague's task included);
         during a cover the same for the colleague ``user`` stands in for."""
-        workers = Q(user=user) | Q(user__in=Cover.objects.absent_covered_by(user))
+        workers = Q(user=user) | Q(user__in=covered_workers(user))
         assigned = Client.assigned_workers.through.objects.filter(workers, client=OuterRef("client"))
         # "The task is about a client", repeated inside the EXISTS, ties it to the outer row: PostgreSQL
         # then asks the assignment index for each task it reads (a few dozen for the start page's
         # warnings) instead of hashing all of the user's assignments first (40,000 rows for a worker
         # with many clients), as for the restriction rule in cases.models.clients.
         assigned = assigned.filter(IsNull(OuterRef("client"), False))
-        return self.filter(Q(assignee=user) | Q(assignee__in=Cover.objects.absent_covered_by(user)) | Exists(assigned))
+        return self.filter(Q(assignee=user) | Q(assignee__in=covered_workers(user)) | Exists(assigned))
 
 
 @pghistory.track()

@@ -12,16 +12,15 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case as CaseWhen
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Exists, Expression, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Concat, Trim
-from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.cover import Cover
+from cases.models.cover import covered_workers
 from cases.models.waiting_list import HOUSEHOLD_SIZE_TRIGGERS, KEEP_WAITING_LIST, WAITING_TRIGGERS
 from hagen_zuhause import codes
 from hagen_zuhause.countries import NATIONALITY_CHOICES, UNKNOWN
@@ -61,21 +60,66 @@ def _restriction_rule_of(user_id, path, today):
     """:func:`_restriction_rule`, built once per worker process for a user, path and day.
 
     The condition holds nothing else: the assignments and covers are read by the database when a query
-    runs, and Django copies the condition into each query that uses it. Built anew, its two nested
-    querysets cost every page of a social worker more than a millisecond each time (docs/decisions.md).
+    runs.
     """
     prefix = f"{path}__" if path else ""
-    # Assigned to the user, or to a colleague the user stands in for today (Vertretung): the cover is
-    # read inside the same EXISTS, so every list, search, page, export and count follows it.
-    assigned = Client.assigned_workers.through.objects.filter(client=OuterRef(path or "pk")).filter(
-        Q(user=user_id) | Q(user__in=Cover.objects.absent_covered_by(user_id, today))
+    return Q(**{f"{prefix}restricted": False}) | _AssignedToUserOrCovered(
+        F(path or "pk"), F(f"{prefix}restricted"), user_id, today
     )
-    # Repeating "the client is restricted" inside the EXISTS ties it to the outer row, so PostgreSQL
-    # runs it per row, and then only for restricted clients (NOT restricted is checked first). Without
-    # it, the planner (which does not know that the OR stops early) hashes all the user's
-    # assignments first: tens of thousands of rows for a worker with many clients, on every query.
-    assigned = assigned.filter(Exact(OuterRef(f"{prefix}restricted"), True))
-    return Q(**{f"{prefix}restricted": False}) | Exists(assigned)
+
+
+class _AssignedToUserOrCovered(Expression):
+    """Whether the client (a restricted one) is assigned to the user, or to a colleague the user stands in
+    for today (Vertretung): ``EXISTS`` on the assignments, with the cover read inside it, so every list,
+    search, page, export and count follows a cover.
+
+    Written as SQL once, with only the two columns of the client (``client``, ``restricted``) compiled per
+    query: built as ``Exists(<assignments>.filter(..., user__in=<covers>))``, the two nested querysets cost
+    every query that carries the rule about half a millisecond to build and compile, and a page carries it
+    up to a dozen times (docs/decisions.md). The SQL is the one the ORM wrote, the covers included
+    (``covered_workers``). "The client is restricted" is repeated inside the EXISTS so that PostgreSQL runs
+    it per row, and then only for restricted clients (NOT restricted is checked first). Without it, the
+    planner (which does not know that the OR stops early) hashes all the user's assignments first: tens of
+    thousands of rows for a worker with many clients, on every query.
+    """
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, client, restricted, user_id, today):
+        super().__init__()
+        self.client, self.restricted = client, restricted
+        self.user_id, self.today = user_id, today
+
+    def get_source_expressions(self):
+        return [self.client, self.restricted]
+
+    def set_source_expressions(self, exprs):
+        self.client, self.restricted = exprs
+
+    def as_sql(self, compiler, connection):
+        client_sql, client_params = compiler.compile(self.client)
+        restricted_sql, restricted_params = compiler.compile(self.restricted)
+        covers_sql, covers_params = compiler.compile(covered_workers(self.user_id, self.today))
+        table, client_column, user_column = _assignment_columns()
+        sql = (
+            f"EXISTS(SELECT 1 FROM {table} hz_assigned WHERE hz_assigned.{client_column} = ({client_sql})"
+            f" AND (hz_assigned.{user_column} = %s OR hz_assigned.{user_column} IN {covers_sql})"
+            f" AND {restricted_sql} LIMIT 1)"
+        )
+        return sql, (*client_params, self.user_id, *covers_params, *restricted_params)
+
+
+@functools.cache
+def _assignment_columns():
+    """Table and columns of the client's assigned workers, quoted."""
+    through = Client.assigned_workers.through._meta
+    quote = connection.ops.quote_name
+    return (
+        quote(through.db_table),
+        quote(through.get_field("client").column),
+        quote(through.get_field("user").column),
+    )
 
 
 def client_visibility(user, path, *, check_organisation=True):

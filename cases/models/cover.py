@@ -1,11 +1,14 @@
 """Cover during absence (Vertretung): a colleague stands in for an absent worker for a period."""
 
+import functools
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +48,22 @@ class CoverQuerySet(ScopedQuerySet):
         inside their own query, so a cover changes what they show without a query more.
         """
         return self.current(today).filter(deputy=user).values("absent")
+
+
+def covered_workers(user, today=None):
+    """:meth:`CoverQuerySet.absent_covered_by` for ``__in``, compiled once per worker process, user and day.
+
+    The lists of "my" tasks and appointments and the visibility rule carry it in several queries of a page;
+    a nested queryset costs each of them about half a millisecond to build and compile, this SQL nothing.
+    The database still reads the covers when the query runs.
+    """
+    return RawSQL(*_covered_workers_sql(getattr(user, "pk", user), today or timezone.localdate()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _covered_workers_sql(user_id, today):
+    sql, params = Cover.objects.absent_covered_by(user_id, today).order_by().query.sql_with_params()
+    return sql, tuple(params)
 
 
 @pghistory.track()
