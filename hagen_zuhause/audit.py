@@ -6,6 +6,7 @@ import datetime
 import pghistory
 from django import forms
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Exists
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -60,14 +61,10 @@ def cover_note(user, obj):
     if client_id is None:
         return ""
     assigned = client_model.assigned_workers.through.objects.filter(client_id=client_id)
-    covers = (
-        apps.get_model("cases", "Cover")
-        .objects.current()
-        .filter(deputy=user, absent__in=assigned.values("user"))
-        .filter(~Exists(assigned.filter(user=user)))
-        .select_related("absent")
+    absent = (
+        _covered_colleagues(user).filter(pk__in=assigned.values("user")).filter(~Exists(assigned.filter(user=user)))
     )
-    return _names_note(covers)
+    return _names_note(absent)
 
 
 def deputy_note(user):
@@ -76,11 +73,17 @@ def deputy_note(user):
     so that a list costs the same number of queries with and without one."""
     if not getattr(user, "is_authenticated", False) or user.has_perm("cases.view_restricted_client"):
         return ""
-    return _names_note(apps.get_model("cases", "Cover").objects.current().filter(deputy=user).select_related("absent"))
+    return _names_note(_covered_colleagues(user))
 
 
-def _names_note(covers):
-    names = sorted({str(cover.absent) for cover in covers})
+def _covered_colleagues(user):
+    """The colleagues ``user`` stands in for today, with what their names need."""
+    covered = apps.get_model("cases", "Cover").objects.absent_covered_by(user)
+    return get_user_model().objects.filter(pk__in=covered).only("username", "first_name", "last_name")
+
+
+def _names_note(colleagues):
+    names = sorted({str(colleague) for colleague in colleagues})
     if not names:
         return ""
     return _("In cover for %(names)s") % {"names": ", ".join(names)}

@@ -10,7 +10,7 @@ them as well (:func:`with_rows_found`) instead of a second query finding them al
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 
@@ -82,8 +82,13 @@ class LimitedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        # Without the list's ordering: any n + 1 rows tell whether there are more than n.
-        return self.object_list.order_by()[: self.counted_up_to + 1].count()
+        # Without the list's ordering (any n + 1 rows tell whether there are more than n) and, for a
+        # queryset, without the columns the list computes for its rows (the latest task, the groups): a
+        # sliced count keeps the query's select list, which PostgreSQL skips but Django builds and compiles.
+        rows = self.object_list.order_by()
+        if isinstance(rows, QuerySet):
+            rows = rows.values("pk")
+        return rows[: self.counted_up_to + 1].count()
 
     @property
     def count_is_exact(self):
