@@ -360,9 +360,12 @@ HOW_IT_STAYS_FAST = """
   are resolved once per view (`hagen_zuhause/links.py`).
 * **The search** finds by the trigram operator alone (its threshold set on each connection) and counts
   its matches in the query of its page (`COUNT(*) OVER ()`), as it reads them all anyway to sort them.
-* **The visibility rule's condition** (Sperrvermerk, cover) is built once per worker process, user and
-  day and copied into each query: it holds only the user's id and the day; the database reads the
-  assignments and covers when the query runs.
+* **The visibility rule's condition** (Sperrvermerk, cover) and the list of colleagues in cover are
+  written as SQL once per worker process, user and day and set into each query with the client's two
+  columns: they hold only the user's id and the day; the database reads the assignments and covers
+  when the query runs. As nested querysets, they cost each query about half a millisecond to build.
+* **The signed-in user** is read with the organisation, the permissions of user and role in one query.
+* **Counting up to a limit** selects only the key, not the columns a list computes for its rows.
 * **Sessions** are written at most once a minute while in use, not on every request.
 * **The CSV export** streams rows from a server-side cursor: memory stays flat however many clients.
 """
