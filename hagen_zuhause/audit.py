@@ -78,8 +78,9 @@ def deputy_note(user):
 
 def _covered_colleagues(user):
     """The colleagues ``user`` stands in for today, with what their names need."""
-    covered = apps.get_model("cases", "Cover").objects.absent_covered_by(user)
-    return get_user_model().objects.filter(pk__in=covered).only("username", "first_name", "last_name")
+    from cases.models.cover import covered_workers
+
+    return get_user_model().objects.filter(pk__in=covered_workers(user)).only("username", "first_name", "last_name")
 
 
 def _names_note(colleagues):

@@ -159,14 +159,15 @@ class TaskQuerySet(ScopedQuerySet):
     def concerning(self, user):
         """Assigned to ``user``, or about a client ``user`` is assigned to (a colleague's task included);
         during a cover the same for the colleague ``user`` stands in for."""
-        workers = Q(user=user) | Q(user__in=covered_workers(user))
+        covered = covered_workers(user)
+        workers = Q(user=user) | Q(user__in=covered)
         assigned = Client.assigned_workers.through.objects.filter(workers, client=OuterRef("client"))
         # "The task is about a client", repeated inside the EXISTS, ties it to the outer row: PostgreSQL
         # then asks the assignment index for each task it reads (a few dozen for the start page's
         # warnings) instead of hashing all of the user's assignments first (40,000 rows for a worker
         # with many clients), as for the restriction rule in cases.models.clients.
         assigned = assigned.filter(IsNull(OuterRef("client"), False))
-        return self.filter(Q(assignee=user) | Q(assignee__in=covered_workers(user)) | Exists(assigned))
+        return self.filter(Q(assignee=user) | Q(assignee__in=covered) | Exists(assigned))
 
 
 @pghistory.track()
