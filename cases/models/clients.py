@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.case_figures import KEEP_CASE_FIGURES
 from cases.models.cover import covered_workers
 from cases.models.waiting_list import HOUSEHOLD_SIZE_TRIGGERS, KEEP_WAITING_LIST, WAITING_TRIGGERS
 from hagen_zuhause import codes
@@ -640,11 +641,25 @@ class CaseQuerySet(ClientRelatedQuerySet):
         return self.open().filter(~Exists(Case.objects.open().filter(later, client=OuterRef("client"))))
 
 
-@pghistory.track()
+@pghistory.track(exclude=["organisation", "household_size_at_closing"])
 class Case(models.Model):
     """An episode of help for a client (Fall): securing a threatened tenancy or providing a flat."""
 
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="cases")
+    # Both kept by the database (KEEP_CASE_FIGURES), never by the application; the change history does not
+    # track them (they are derived from tracked rows). Indexed by case_organisation_opened and _closed.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        db_index=False,
+        editable=False,
+        blank=True,
+        related_name="+",
+    )
+    household_size_at_closing = models.PositiveSmallIntegerField(
+        _("persons in the household when the case was closed"), null=True, blank=True, editable=False
+    )
     case_type = models.CharField(_("kind of case"), max_length=12, choices=codes.CaseType.choices)
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -715,8 +730,15 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["opened_on"], name="case_opened_on"),
             models.Index(fields=["closed_on"], name="case_closed_on"),
+            # The report's new cases and closed cases of an organisation, read from the index alone.
+            models.Index(fields=["organisation", "opened_on"], include=["case_type"], name="case_organisation_opened"),
+            models.Index(
+                fields=["organisation", "closed_on"],
+                include=["case_type", "outcome", "household_size_at_closing"],
+                name="case_organisation_closed",
+            ),
         ]
-        triggers = [*WAITING_TRIGGERS]
+        triggers = [*WAITING_TRIGGERS, KEEP_CASE_FIGURES]
 
     def __str__(self):
         return f"{self.get_case_type_display()} ({self.opened_on:%d.%m.%Y})"

@@ -162,6 +162,17 @@ def test_cases_and_prevention(social_worker, organisation):
     assert figure["housing_secured"] == {"total": 4, "households": 2, "persons": 4}
 
 
+def test_the_persons_kept_in_their_homes_are_the_household_when_the_case_closed(social_worker, organisation):
+    """A child born after the closing belongs to next year's life, not to last quarter's figure."""
+    client = make_client(social_worker)
+    HouseholdMember.objects.create(client=client, relationship="partner", birth_year=1980)
+    case = case_open(client=client, case_type=CaseType.PREVENTION, actor=social_worker, opened_on=date(2026, 10, 1))
+    case_close(case=case, outcome=Outcome.TENANCY_KEPT, actor=social_worker, closed_on=date(2026, 11, 2))
+
+    HouseholdMember.objects.create(client=client, relationship="child", birth_year=2026)
+    assert figures.prevention(organisation, Q4)["housing_secured"] == {"total": 2, "households": 1, "persons": 2}
+
+
 @pytest.fixture
 def offer(admin_staff, organisation):
     landlord = Landlord.objects.create(organisation=organisation, kind="cooperative", name="GWG Hagen")
