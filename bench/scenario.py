@@ -36,11 +36,13 @@ def prepare(clients, seed, database):
             )
         print(f"Seeding {clients} clients (once; later runs reuse the data) …")
         call_command("seed_demo", clients=clients, seed=seed)
-        # As autovacuum would after a bulk load: fresh statistics and visibility maps for the planner.
-        from django.db import connection
+    # As autovacuum would after the bulk load, a migration that rewrote a table, or the last run's
+    # load: fresh statistics and visibility maps for the planner (some servers run without autovacuum;
+    # docs/operations.md, "Keep autovacuum on"). Quick when nothing changed.
+    from django.db import connection
 
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
     organisation = Organisation.objects.order_by("pk").first()
     social_worker = User.objects.get(username="sozialarbeit")
     team_lead = User.objects.get(username="teamleitung")
