@@ -350,7 +350,9 @@ HOW_IT_STAYS_FAST = """
   persons with contact and the contacts by kind are counted from two tallies the database keeps with
   every contact written (`cases/models/contact_tallies.py`: each client's days with a contact per year,
   as bits; the contacts per organisation, day and kind), not from the 1.4 million contacts of a year;
-  new cases, prevention and referrals in one query each, age bands compared with dates computed once.
+  new cases, prevention and referrals in one query each — cases from an index of their organisation,
+  which the database keeps on each case with the household counted at closing
+  (`cases/models/case_figures.py`) —, age bands compared with dates computed once.
   The report page answers first and loads its figures as a fragment; a finalised quarter shows its
   frozen figures at once.
 * **PostgreSQL's JIT is off** for the app's connections: it compiled for about a second before report
