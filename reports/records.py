@@ -118,6 +118,8 @@ SPECS = [
             (_("Opened on"), lambda c: _text(_date(c.opened_on))),
             (_("Closed on"), lambda c: _text(_date(c.closed_on))),
             (_("Outcome"), lambda c: _text(c.get_outcome_display())),
+            # What "homelessness prevented (persons)" adds up: the household as the case was closed.
+            (_("Persons at closing"), lambda c: _text(c.household_size_at_closing)),
         ],
         related=["client"],
     ),

@@ -247,6 +247,17 @@ def test_each_breakdown_lists_its_records(report_data, social_worker, client_of,
     assert expected in response.content.decode()
 
 
+def test_the_records_behind_homelessness_prevented_add_up_to_its_persons(report_data, social_worker, client_of):
+    html = client_of(social_worker).get(FIGURES).content.decode()
+    persons = int(row(html, "Wohnungslosigkeit verhindert (Personen)")[1])
+
+    records = client_of(social_worker).get(records_url("prevention", "housing_secured.persons"))
+    rows = table_rows(records.content.decode())
+    column = rows[0].index("Personen beim Abschluss")
+    assert persons > len(rows) - 1  # a household of more than one person is among them
+    assert sum(int(cells[column]) for cells in rows[1:]) == persons
+
+
 def test_unknown_figures_and_keys_answer_404(social_worker, client_of):
     browser = client_of(social_worker)
     assert browser.get(records_url("persons_with_contact", "by_gender.robot")).status_code == 404
