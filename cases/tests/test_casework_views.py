@@ -9,14 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AccommodationStay, Case, Contact, Notice, Task
+from cases.models import AccommodationStay, Case, Contact, HouseholdMember, Notice, Task
 from cases.services.cases import case_close
 from cases.services.casework import task_done
 from cases.services.clients import client_update, target_group_join
 from cases.services.documents import document_upload
 from cases.services.referrals import referral_create
 from cases.views.casework import TaskListView
-from hagen_zuhause.codes import CaseType, ContactType, NoticeKind, Outcome, TargetGroup, TaskKind
+from hagen_zuhause.codes import CaseType, ContactType, NoticeKind, Outcome, Relationship, TargetGroup, TaskKind
 from hagen_zuhause.locking import record_version
 from hagen_zuhause.models import AccessLog
 from hagen_zuhause.roles import Role
@@ -340,6 +340,19 @@ def test_closing_a_case_offers_its_outcomes_and_reopening_is_post_only(client_of
     assert web.get(reverse("cases:case_reopen", args=[case.pk])).status_code == 405
     assert web.post(reverse("cases:case_reopen", args=[case.pk])).status_code == 302
     assert Case.objects.get(pk=case.pk).is_open
+
+
+def test_closing_a_prevention_case_says_how_many_persons_the_report_will_count(client_of, social_worker, person):
+    HouseholdMember.objects.create(client=person, relationship=Relationship.CHILD)
+    prevention = make_case(person, social_worker, case_type=CaseType.PREVENTION)
+    provision = make_case(person, social_worker, case_type=CaseType.PROVISION)
+    web = client_of(social_worker)
+
+    form = web.get(reverse("cases:case_close", args=[prevention.pk])).content.decode()
+    assert "eingetragen ist: derzeit 2 Personen." in form
+    assert "Bitte tragen Sie fehlende Haushaltsmitglieder vor dem Abschluss ein." in form
+    # Only a prevention case's household counts as "homelessness prevented".
+    assert "derzeit" not in web.get(reverse("cases:case_close", args=[provision.pk])).content.decode()
 
 
 def test_a_case_edited_meanwhile_is_not_overwritten(client_of, social_worker, team_lead, person):

@@ -51,7 +51,7 @@ from cases.services import notices as notice_services
 from cases.views.clients import person_context
 from hagen_zuhause import history, submit_once
 from hagen_zuhause.audit import clients_in, log_access, log_list_view
-from hagen_zuhause.codes import ContactTopic, ContactType
+from hagen_zuhause.codes import CaseType, ContactTopic, ContactType
 from hagen_zuhause.editing import add_service_error, edit_page
 from hagen_zuhause.history_rows import describe_events
 from hagen_zuhause.models import AccessLog
@@ -319,7 +319,13 @@ def case_close(request, pk):
             closed_on=form.cleaned_data["closed_on"],
         ),
         template="cases/case_close.html",
-        context={"client": case.client, "case": case},
+        context={
+            "client": case.client,
+            "case": case,
+            # A prevention case that keeps the home counts the household as it is at closing (the report's
+            # "homelessness prevented (persons)"): the form says how many that is now.
+            "persons_counted": case.client.household_size if case.case_type == CaseType.PREVENTION else None,
+        },
         success_url=lambda _case: _client_url(case.client, "cases"),
         success_message=_("The case has been closed."),
     )
