@@ -14,7 +14,8 @@ on the team lead's start page and in every report); kept on the case, they come 
   correction of the closing date or the outcome keeps it.
 
 A row trigger keeps both on every write — forms, services, imports, the demo's COPY and bulk updates
-alike; whatever the application writes into the two columns is replaced.
+alike; whatever the application writes into the two columns is replaced. It reads the client once: on a
+new case (or a case moved to another client) for both columns, on a closing for the household only.
 """
 
 import pgtrigger
@@ -26,18 +27,20 @@ KEEP_CASE_FIGURES = pgtrigger.Trigger(
     operation=pgtrigger.Insert | pgtrigger.Update,
     func="""
     IF TG_OP = 'INSERT' OR NEW.client_id IS DISTINCT FROM OLD.client_id THEN
-        SELECT client.organisation_id INTO NEW.organisation_id FROM cases_client AS client
-        WHERE client.id = NEW.client_id;
+        SELECT client.organisation_id,
+               CASE WHEN NEW.closed_on IS NOT NULL THEN client.household_size END
+        INTO NEW.organisation_id, NEW.household_size_at_closing
+        FROM cases_client AS client WHERE client.id = NEW.client_id;
     ELSE
         NEW.organisation_id := OLD.organisation_id;
-    END IF;
-    IF NEW.closed_on IS NULL THEN
-        NEW.household_size_at_closing := NULL;
-    ELSIF TG_OP = 'INSERT' OR OLD.closed_on IS NULL OR NEW.client_id IS DISTINCT FROM OLD.client_id THEN
-        SELECT client.household_size INTO NEW.household_size_at_closing FROM cases_client AS client
-        WHERE client.id = NEW.client_id;
-    ELSE
-        NEW.household_size_at_closing := OLD.household_size_at_closing;
+        IF NEW.closed_on IS NULL THEN
+            NEW.household_size_at_closing := NULL;
+        ELSIF OLD.closed_on IS NULL THEN
+            SELECT client.household_size INTO NEW.household_size_at_closing FROM cases_client AS client
+            WHERE client.id = NEW.client_id;
+        ELSE
+            NEW.household_size_at_closing := OLD.household_size_at_closing;
+        END IF;
     END IF;
     RETURN NEW;
 """,
