@@ -1,9 +1,11 @@
-"""How the signed-in user of a request is read: with the organisation, and the permissions in one query.
+"""How the signed-in user of a request is read: with the organisation and the role, and the permissions in
+one query.
 
 Every request reads its user, the user's organisation (the second factor's setting, the names on the
-page) and, at the first permission check, the permissions. Django's ``ModelBackend`` reads them in four
-queries: the user, the organisation when first used, the user's own permissions, and the permissions of
-the user's groups (the role). This backend reads the same in two; what it answers is Django's.
+page), the role (named in every page's header) and, at the first permission check, the permissions.
+Django's ``ModelBackend`` and ``User.role`` read them in five queries: the user, the organisation when
+first used, the role's group, the user's own permissions, and the permissions of the user's groups. This
+backend reads the same in two; what it answers is Django's.
 """
 
 from django.contrib.auth import get_user_model
@@ -13,12 +15,12 @@ from django.db.models import Q
 
 
 class UserBackend(ModelBackend):
-    """``ModelBackend`` reading the user with the organisation, and all permissions in one query."""
+    """``ModelBackend`` reading the user with the organisation and the role, and all permissions in one query."""
 
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related("organisation").get(pk=user_id)
+            user = user_model._default_manager.select_related("organisation").with_role_name().get(pk=user_id)
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

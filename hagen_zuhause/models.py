@@ -150,9 +150,10 @@ class UserQuerySet(ScopedQuerySet):
         return self.filter(groups__name=Role(role).value)
 
     def with_role_name(self):
-        """Each user's role name in the same query (one role per user): lists need no query per row."""
-        role_name = UserGroup.objects.filter(user=models.OuterRef("pk")).values("group__name")[:1]
-        return self.annotate(role_name=models.Subquery(role_name))
+        """Each user's role name in the same query (one role per user): lists need no query per row, and
+        the request's user (``UserBackend.get_user``) none for the role named on every page."""
+        role_name = UserGroup.objects.filter(user=models.OuterRef("pk"), group__name__in=Role.values)
+        return self.annotate(role_name=models.Subquery(role_name.order_by("group__name").values("group__name")[:1]))
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 
 from hagen_zuhause.backends import UserBackend
 from hagen_zuhause.models import User
+from hagen_zuhause.roles import Role
 
 
 def _fresh(user):
@@ -51,15 +52,24 @@ def test_a_role_changed_in_the_database_counts_on_the_next_request(social_worker
     assert not UserBackend().has_perm(_fresh(social_worker), "cases.view_restricted_client")
     social_worker.groups.set(team_lead.groups.all())
     assert UserBackend().has_perm(_fresh(social_worker), "cases.view_restricted_client")
+    assert UserBackend().get_user(social_worker.pk).role == Role.TEAM_LEAD
 
 
 @pytest.mark.django_db
-def test_the_user_comes_with_the_organisation_and_the_permissions_in_one_query_more(
+def test_a_user_without_a_role_is_read_without_one(organisation):
+    user = User.objects.create_user("ohne.rolle", organisation=organisation)
+    assert UserBackend().get_user(user.pk).role is None
+
+
+@pytest.mark.django_db
+def test_the_user_comes_with_the_organisation_and_the_role_and_the_permissions_in_one_query_more(
     social_worker, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
         user = UserBackend().get_user(social_worker.pk)
         assert user.organisation.short_name == "Fachstelle Wohnen Hagen"
+        assert user.role == Role.SOCIAL_WORKER
+        assert user.role_label == Role.SOCIAL_WORKER.label
     with django_assert_num_queries(1):
         assert user.has_perm("cases.view_client")
         assert user.has_perm("hagen_zuhause.view_user")

@@ -152,9 +152,9 @@ def test_report_page_queries_do_not_grow_with_the_rows(social_worker, client_of,
         response = browser.get(QUARTERLY)
 
     assert response.status_code == 200
-    # Session, user (with the organisation), permissions (one query), navigation and the snapshot lookup: the
-    # figures come in a request of their own.
-    assert len(queries) == 5, [query["sql"][:120] for query in queries.captured_queries]
+    # Session, user (with the organisation and the role), permissions (one query) and the snapshot lookup:
+    # the figures come in a request of their own.
+    assert len(queries) == 4, [query["sql"][:120] for query in queries.captured_queries]
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -276,9 +276,9 @@ def test_record_list_queries_do_not_grow_with_the_rows(social_worker, client_of,
         response = browser.get(url)
 
     assert response.status_code == 200
-    # Eight to read the page (the user with the organisation, the permissions in one query), two to log it
-    # (the list names clients): whose cover is in force, the row.
-    assert len(queries) == 10, [query["sql"][:120] for query in queries.captured_queries]
+    # Seven to read the page (the user with the organisation and the role, the permissions in one query),
+    # two to log it (the list names clients): whose cover is in force, the row.
+    assert len(queries) == 9, [query["sql"][:120] for query in queries.captured_queries]
 
 
 # --- Exports ------------------------------------------------------------------------------
@@ -464,7 +464,7 @@ def test_reports_page_queries_do_not_grow_with_the_finalised_reports(team_lead, 
         response = browser.get(reverse("reports:index"))
 
     assert response.content.decode().count("?format=pdf") == count
-    assert len(queries) == 5, [query["sql"][:120] for query in queries.captured_queries]
+    assert len(queries) == 4, [query["sql"][:120] for query in queries.captured_queries]
 
 
 def test_exports_write_names_that_look_like_formulas_as_text(report_data, organisation, team_lead, client_of):
