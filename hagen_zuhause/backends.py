@@ -1,28 +1,34 @@
-"""How the signed-in user of a request is read: with the organisation and the role, and the permissions in
+"""How the signed-in user of a request is read: with the organisation, the role and the permissions, in
 one query.
 
 Every request reads its user, the user's organisation (the second factor's setting, the names on the
 page), the role (named in every page's header) and, at the first permission check, the permissions.
 Django's ``ModelBackend`` and ``User.role`` read them in five queries: the user, the organisation when
 first used, the role's group, the user's own permissions, and the permissions of the user's groups. This
-backend reads the same in two; what it answers is Django's.
+backend reads the same in one; what it answers is Django's. (A permission or role changed in the
+database counts from the next request on, as with Django's backend.)
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q, Value
+from django.db.models.functions import Concat
 
 
 class UserBackend(ModelBackend):
-    """``ModelBackend`` reading the user with the organisation and the role, and all permissions in one query."""
+    """``ModelBackend`` reading the user with the organisation, the role and the permissions in one query."""
 
     def get_user(self, user_id):
         user_model = get_user_model()
+        users = user_model._default_manager.select_related("organisation").with_role_name()
         try:
-            user = user_model._default_manager.select_related("organisation").with_role_name().get(pk=user_id)
+            user = users.annotate(permission_names=ArraySubquery(_permission_names(OuterRef("pk")))).get(pk=user_id)
         except user_model.DoesNotExist:
             return None
+        if not user.is_superuser:
+            user._perm_cache = set(user.permission_names)
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
@@ -31,14 +37,24 @@ class UserBackend(ModelBackend):
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
-                permissions = Permission.objects.all()
+                permissions = Permission.objects.annotate(permission_name=_PERMISSION_NAME).values("permission_name")
             else:
-                groups_lookup = f"group__{get_user_model()._meta.get_field('groups').related_query_name()}"
-                own = Permission.objects.filter(user=user_obj).values("pk")
-                of_groups = Permission.objects.filter(**{groups_lookup: user_obj}).values("pk")
-                permissions = Permission.objects.filter(Q(pk__in=own) | Q(pk__in=of_groups))
-            user_obj._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in permissions.values_list("content_type__app_label", "codename").order_by()
-            }
+                permissions = _permission_names(user_obj)
+            user_obj._perm_cache = set(permissions.values_list("permission_name", flat=True))
         return user_obj._perm_cache
+
+
+#: "app_label.codename", as Django names a permission.
+_PERMISSION_NAME = Concat("content_type__app_label", Value("."), "codename")
+
+
+def _permission_names(user):
+    """The names of the permissions given to ``user`` (a user or an ``OuterRef``) or to the user's groups; a
+    permission held both ways is named twice."""
+    groups_lookup = f"group__{get_user_model()._meta.get_field('groups').related_query_name()}"
+    return (
+        Permission.objects.filter(Q(user=user) | Q(**{groups_lookup: user}))
+        .annotate(permission_name=_PERMISSION_NAME)
+        .values("permission_name")
+        .order_by()
+    )

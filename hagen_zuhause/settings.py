@@ -121,7 +121,7 @@ FORM_RENDERER = "hagen_zuhause.form_renderer.FormRenderer"
 AUTH_USER_MODEL = "hagen_zuhause.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend reading the user with the organisation and the permissions in one query.
+    # ModelBackend reading the user with the organisation, the role and the permissions in one query.
     "hagen_zuhause.backends.UserBackend",
 ]
 LOGIN_URL = "login"

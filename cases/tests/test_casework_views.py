@@ -217,9 +217,9 @@ def test_client_page_queries_do_not_grow_with_the_file(client_of, social_worker,
     fifty = _page_queries(web, person)
 
     # One query per list (Django's prefetching); one of the others asks whether the file is seen in
-    # cover (the access log says so). The user comes with the organisation and the role, the permissions in
+    # cover (the access log says so). The user comes with the organisation, the role and the permissions in
     # one query.
-    assert one == fifty == 21
+    assert one == fifty == 20
     page = _page(web, person)
     assert 'id="deadlines-passed"' in page and 'id="deadlines-soon"' in page
     assert len(re.findall(r'id="contact-\d+"', page)) == 50

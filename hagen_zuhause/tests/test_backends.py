@@ -62,7 +62,7 @@ def test_a_user_without_a_role_is_read_without_one(organisation):
 
 
 @pytest.mark.django_db
-def test_the_user_comes_with_the_organisation_and_the_role_and_the_permissions_in_one_query_more(
+def test_the_user_comes_with_the_organisation_the_role_and_the_permissions_in_one_query(
     social_worker, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
@@ -70,10 +70,26 @@ def test_the_user_comes_with_the_organisation_and_the_role_and_the_permissions_i
         assert user.organisation.short_name == "Fachstelle Wohnen Hagen"
         assert user.role == Role.SOCIAL_WORKER
         assert user.role_label == Role.SOCIAL_WORKER.label
-    with django_assert_num_queries(1):
         assert user.has_perm("cases.view_client")
         assert user.has_perm("hagen_zuhause.view_user")
         assert not user.has_perm("cases.view_restricted_client")
+    assert user.get_all_permissions() == ModelBackend().get_all_permissions(_fresh(social_worker))
+
+
+@pytest.mark.django_db
+def test_a_permission_given_to_the_user_is_read_with_the_user(admin_staff):
+    admin_staff.user_permissions.add(Permission.objects.get(content_type__app_label="cases", codename="view_task"))
+    user = UserBackend().get_user(admin_staff.pk)
+    assert user.has_perm("cases.view_task")
+    assert user.get_all_permissions() == ModelBackend().get_all_permissions(_fresh(admin_staff))
+
+
+@pytest.mark.django_db
+def test_a_superuser_read_with_the_request_has_every_permission():
+    user = User.objects.create_superuser("root")
+    read = UserBackend().get_user(user.pk)
+    assert read.get_all_permissions() == ModelBackend().get_all_permissions(_fresh(user))
+    assert len(read.get_all_permissions()) == Permission.objects.count()
 
 
 @pytest.mark.django_db

@@ -152,9 +152,9 @@ def test_report_page_queries_do_not_grow_with_the_rows(social_worker, client_of,
         response = browser.get(QUARTERLY)
 
     assert response.status_code == 200
-    # Session, user (with the organisation and the role), permissions (one query) and the snapshot lookup:
-    # the figures come in a request of their own.
-    assert len(queries) == 4, [query["sql"][:120] for query in queries.captured_queries]
+    # Session, user (with the organisation, the role and the permissions) and the snapshot lookup: the figures
+    # come in a request of their own.
+    assert len(queries) == 3, [query["sql"][:120] for query in queries.captured_queries]
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -169,9 +169,9 @@ def test_figure_queries_do_not_grow_with_the_rows(social_worker, client_of, coun
     assert response.status_code == 200
     assert row(response.content.decode(), "Personen mit mindestens einem Kontakt")[1] == str(count)
     # Three reports (quarter, previous quarter, year to date) of a fixed number of queries each in one
-    # savepoint with its work_mem, plus session, user (with the organisation), permissions (one query) and the
-    # snapshot: the same for 1 and 50 clients.
-    assert len(queries) == 36, [query["sql"][:120] for query in queries.captured_queries]
+    # savepoint with its work_mem, plus session, user (with the organisation, the role and the permissions)
+    # and the snapshot: the same for 1 and 50 clients.
+    assert len(queries) == 35, [query["sql"][:120] for query in queries.captured_queries]
 
 
 # --- The lists behind the numbers -------------------------------------------------------
@@ -276,9 +276,9 @@ def test_record_list_queries_do_not_grow_with_the_rows(social_worker, client_of,
         response = browser.get(url)
 
     assert response.status_code == 200
-    # Seven to read the page (the user with the organisation and the role, the permissions in one query),
-    # two to log it (the list names clients): whose cover is in force, the row.
-    assert len(queries) == 9, [query["sql"][:120] for query in queries.captured_queries]
+    # Six to read the page (the user with the organisation, the role and the permissions in one query), two
+    # to log it (the list names clients): whose cover is in force, the row.
+    assert len(queries) == 8, [query["sql"][:120] for query in queries.captured_queries]
 
 
 # --- Exports ------------------------------------------------------------------------------
@@ -464,7 +464,7 @@ def test_reports_page_queries_do_not_grow_with_the_finalised_reports(team_lead, 
         response = browser.get(reverse("reports:index"))
 
     assert response.content.decode().count("?format=pdf") == count
-    assert len(queries) == 4, [query["sql"][:120] for query in queries.captured_queries]
+    assert len(queries) == 3, [query["sql"][:120] for query in queries.captured_queries]
 
 
 def test_exports_write_names_that_look_like_formulas_as_text(report_data, organisation, team_lead, client_of):
