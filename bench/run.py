@@ -366,7 +366,8 @@ HOW_IT_STAYS_FAST = """
   written as SQL once per worker process, user and day and set into each query with the client's two
   columns: they hold only the user's id and the day; the database reads the assignments and covers
   when the query runs. As nested querysets, they cost each query about half a millisecond to build.
-* **The signed-in user** is read with the organisation, the permissions of user and role in one query.
+* **The signed-in user** is read with the organisation, the role and the permissions of user and role in
+  one query.
 * **Counting up to a limit** selects only the key, not the columns a list computes for its rows.
 * **Sessions** are written at most once a minute while in use, not on every request.
 * **The CSV export** streams rows from a server-side cursor: memory stays flat however many clients.
