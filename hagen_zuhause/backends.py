@@ -37,7 +37,7 @@ class UserBackend(ModelBackend):
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
-                permissions = Permission.objects.annotate(permission_name=_PERMISSION_NAME).values("permission_name")
+                permissions = Permission.objects.annotate(permission_name=_PERMISSION_NAME)
             else:
                 permissions = _permission_names(user_obj)
             user_obj._perm_cache = set(permissions.values_list("permission_name", flat=True))
