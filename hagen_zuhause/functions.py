@@ -1,6 +1,6 @@
 """SQL functions that indexes and constraints of every app are built from."""
 
-from django.contrib.postgres.fields import DateRangeField
+from django.contrib.postgres.fields import ArrayField, DateRangeField
 from django.db import models
 
 
@@ -24,3 +24,12 @@ class DateRange(models.Func):
 def inclusive_range(start, end):
     """The period from ``start`` to ``end``, both days included; used by the no-overlap constraints."""
     return DateRange(start, end, models.Value("[]"))
+
+
+class PermissionNames(models.Func):
+    """SQL ``hz_permission_names(user)``: the names of the permissions a user holds, given to the user or to
+    the user's groups, as Django names them ("app_label.codename"); a permission held both ways is named
+    twice. The function is migration 0015's."""
+
+    function = "hz_permission_names"
+    output_field = ArrayField(models.TextField())
