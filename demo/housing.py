@@ -2,8 +2,9 @@
 
 One offer per five demo clients and one placement per twenty, spread over the pipeline so that the
 board, the matching and the report have realistic work: most placements declined or still in an early
-step, a fifth moved in with their follow-ups. Written with bulk inserts; for large runs without
-change-history rows, like the client demo data.
+step, a fifth moved in with their follow-ups. Three in five households on the waiting list have a
+recorded housing search (district wishes, barrier-free need, floor, rooms, WBS), which the matching
+weighs. Written with bulk inserts; for large runs without change-history rows, like the client demo data.
 """
 
 import random
@@ -14,8 +15,8 @@ from decimal import Decimal
 import pgtrigger
 from django.db import transaction
 
-from cases.models import Case, Client
-from hagen_zuhause.codes import CaseType
+from cases.models import Case, Client, TargetGroupMembership
+from hagen_zuhause.codes import CaseType, YesNoUnknown
 from hagen_zuhause.dates import add_months
 from hagen_zuhause.models import User
 from housing.models import (
@@ -24,6 +25,7 @@ from housing.models import (
     FollowUp,
     FollowUpResult,
     HousingOffer,
+    HousingSearch,
     Landlord,
     LandlordKind,
     OfferStatus,
@@ -55,7 +57,7 @@ STREETS = [
     "Schwerter Straße",
 ]
 PRIVATE_NAMES = ["Becker", "Schulte", "Yılmaz", "Nowak", "Hoffmann", "Kaya", "Wagner", "Krüger"]
-TRACKED = [Landlord, HousingOffer, Placement, PlacementStepRecord, FollowUp]
+TRACKED = [Landlord, HousingOffer, Placement, PlacementStepRecord, FollowUp, HousingSearch]
 
 
 def _history_triggers():
@@ -68,17 +70,20 @@ def _history_triggers():
 
 
 def seed_housing(*, organisation, seed, today, clients, without_history):
-    """Create demo landlords, ``clients // 5`` offers and ``clients // 20`` placements; returns counts."""
+    """Create demo landlords, ``clients // 5`` offers, ``clients // 20`` placements and the housing searches of
+    the waiting households; returns counts."""
     rng = random.Random(f"housing-{seed}")
     workers = list(User.objects.filter(organisation=organisation, is_active=True).order_by("pk"))
     if not workers or clients < 5:
-        return {"landlords": 0, "offers": 0, "placements": 0}
+        return {"landlords": 0, "offers": 0, "placements": 0, "searches": 0}
     triggers = _history_triggers() if without_history else []
     with transaction.atomic(), pgtrigger.ignore(*triggers) if triggers else nullcontext():
         landlords = _landlords(organisation, rng, max(8, clients // 2000))
         offers = _offers(organisation, rng, today, landlords, workers, clients // 5)
         placements = _placements(organisation, rng, today, offers, workers, clients // 20)
-    return {"landlords": len(landlords), "offers": len(offers), "placements": placements}
+        # A generator of its own: the offers and placements of a seed stay what they were before.
+        searches = housing_searches(organisation, random.Random(f"housing-searches-{seed}"), today)
+    return {"landlords": len(landlords), "offers": len(offers), "placements": placements, "searches": searches}
 
 
 def _landlords(organisation, rng, count):
@@ -218,6 +223,47 @@ def _placements(organisation, rng, today, offers, workers, count):
     PlacementStepRecord.objects.bulk_create(records, batch_size=5000)
     FollowUp.objects.bulk_create(follow_ups, batch_size=5000)
     return len(placements)
+
+
+def housing_searches(organisation, rng, today):
+    """Housing searches for three in five households on the waiting list that have none yet; returns how many.
+
+    As a social worker records them at intake: about half name one or two districts, older people more
+    often need a barrier-free flat or a low floor, some families name a least number of rooms, a third have
+    a WBS (certificate of eligibility for social housing).
+    """
+    districts = [code for code, _name in District.objects.of_organisation(organisation).choices()]
+    waiting = (
+        Client.objects.filter(organisation=organisation, waiting_since__isnull=False, housing_search__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "household_size")
+    )
+    seniors = set(
+        TargetGroupMembership.objects.current(today)
+        .filter(client__organisation=organisation, group="seniors")
+        .values_list("client_id", flat=True)
+    )
+    rows = []
+    for client_id, household_size in waiting:
+        # Chosen by the client's number, not drawn: a household left without one stays so in a later run.
+        if client_id % 5 >= 3:
+            continue
+        senior = client_id in seniors
+        wished = rng.choice([0, 0, 1, 1, 2]) if districts else 0
+        rows.append(
+            HousingSearch(
+                client_id=client_id,
+                districts=sorted(rng.sample(districts, min(wished, len(districts)))),
+                barrier_free_needed=rng.choices(
+                    [YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN], [4, 3, 3] if senior else [1, 6, 3]
+                )[0],
+                max_floor_without_lift=rng.choice([0, 1, 1, 2, None] if senior else [None] * 6 + [1, 2, 3]),
+                min_rooms=Decimal(household_size - 1) if household_size >= 3 and rng.random() < 0.3 else None,
+                wbs_available=rng.choices([YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN], [35, 20, 45])[0],
+            )
+        )
+    HousingSearch.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 def _order(step):

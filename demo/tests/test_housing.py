@@ -1,15 +1,20 @@
-"""The demo data of housing: the KdU table of made-up values and the senior shared flat."""
+"""The demo data of housing: the KdU table of made-up values, the senior shared flat, the housing searches."""
 
 import itertools
+import random
 from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
+from cases.models import Client
+from demo.clients import seed_clients
+from demo.housing import housing_searches
 from demo.kdu import DEMO_KDU_SOURCE, ensure_demo_kdu_table
 from demo.senior_flat import DEMO_FLAT_NAME, ensure_demo_senior_flat
+from hagen_zuhause.codes import YesNoUnknown
 from housing import kdu
-from housing.models import KduTable, SeniorFlatResidency, WaitingListEntry
+from housing.models import District, HousingSearch, KduTable, SeniorFlatResidency, WaitingListEntry
 from housing.occupancy import quarter_start, senior_flat_figures
 from tests.builders import make_senior
 
@@ -68,3 +73,29 @@ def test_demo_placements_on_new_offers_have_not_got_far_yet(social_worker, organ
         reached = [day for day in dates if day is not None]
         assert reached[-1] <= TODAY
         assert all((later - earlier).days >= 3 for earlier, later in itertools.pairwise(reached)), dates
+
+
+def test_demo_searches_give_the_matching_wishes_to_weigh(organisation, social_worker, team_lead):
+    """Three in five waiting households have a search: some name districts, older people more often need
+    a barrier-free flat; households without a search stay without one, and a second run adds none."""
+    seed_clients(organisation=organisation, count=400, seed=1, today=TODAY)
+    waiting = Client.objects.filter(organisation=organisation, waiting_since__isnull=False)
+
+    created = housing_searches(organisation, random.Random(1), TODAY)
+
+    searches = HousingSearch.objects.filter(client__organisation=organisation)
+    assert created == searches.count()
+    assert 0.45 <= created / waiting.count() <= 0.75
+    assert not searches.filter(client__waiting_since__isnull=True).exists()
+    assert searches.exclude(districts=[]).exists() and searches.filter(districts=[]).exists()
+    district_codes = {code for code, _name in District.objects.of_organisation(organisation).choices()}
+    assert {code for districts in searches.values_list("districts", flat=True) for code in districts} <= district_codes
+    seniors = searches.filter(client__target_group_memberships__group="seniors").distinct()
+    others = searches.exclude(client__target_group_memberships__group="seniors")
+    assert seniors.exists() and others.exists()
+    need = YesNoUnknown.YES
+    assert (
+        seniors.filter(barrier_free_needed=need).count() / seniors.count()
+        > others.filter(barrier_free_needed=need).count() / others.count()
+    )
+    assert housing_searches(organisation, random.Random(1), TODAY) == 0

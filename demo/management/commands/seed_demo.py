@@ -137,7 +137,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo housing: {housing['landlords']} landlords, {housing['offers']} offers, "
-            f"{housing['placements']} placements, a KdU table marked as demo values, the senior shared flat."
+            f"{housing['placements']} placements, {housing['searches']} housing searches, a KdU table marked as "
+            "demo values, the senior shared flat."
         )
         if count >= demo_clients.WITHOUT_HISTORY_FROM:
             self.stdout.write("  Written without change-history rows (bulk demo load).")
