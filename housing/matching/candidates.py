@@ -3,8 +3,21 @@ read (size, search, target groups, waiting time) and the pre-filters, the hard r
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.lookups import LessThanOrEqual
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    SmallIntegerField,
+    Value,
+    When,
+)
+from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
 from cases.models import Client, TargetGroupMembership
@@ -79,14 +92,23 @@ def households_that_may_fit(offer, table):
     if small:
         asks_for_rooms = HousingSearch.objects.filter(client=OuterRef("pk"), min_rooms__gte=rooms)
         condition |= Q(household_size__in=small) & Exists(asks_for_rooms)
-    ruled_out = Q(min_rooms__gt=rooms) | (~Q(districts=[]) & ~Q(districts__contains=[offer.district]))
+    search = "housing_search__"
+    ruled_out = Q(**{f"{search}min_rooms__gt": rooms}) | (
+        ~Q(**{f"{search}districts": []}) & ~Q(**{f"{search}districts__contains": [offer.district]})
+    )
     if offer.barrier_free == YesNoUnknown.NO:
-        ruled_out |= Q(barrier_free_needed=YesNoUnknown.YES)
+        ruled_out |= Q(**{f"{search}barrier_free_needed": YesNoUnknown.YES})
     if offer.lift == YesNoUnknown.NO and offer.floor is not None:
-        ruled_out |= Q(max_floor_without_lift__lt=offer.floor)
+        ruled_out |= Q(**{f"{search}max_floor_without_lift__lt": offer.floor})
     if offer.wbs_required == YesNoUnknown.YES:
-        ruled_out |= Q(wbs_available=YesNoUnknown.NO)
-    return condition & ~Exists(HousingSearch.objects.filter(ruled_out, client=OuterRef("pk")))
+        ruled_out |= Q(**{f"{search}wbs_available": YesNoUnknown.NO})
+    # Read from the search joined to the household (the ranking reads its columns from the same join),
+    # not looked up once more per household. Not ruled out: no search, or a search that rules nothing out.
+    has_search = Q(**{f"{search}isnull": False})
+    search_rules_out = Case(
+        When(has_search & ruled_out, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+    return condition & Exact(search_rules_out, False)
 
 
 def offers_that_may_fit(household, table):
@@ -112,3 +134,69 @@ def offers_that_may_fit(household, table):
         if search.wbs_available == YesNoUnknown.NO:
             condition &= ~Q(wbs_required=YesNoUnknown.YES)
     return condition
+
+
+# --- Search classes: what a household's search is, as far as one offer can tell ----------------
+#
+# A ranking assesses each profile of households once (rankings.household_profiles). Households whose
+# searches differ only where the offer cannot tell them apart get the same verdict: districts that
+# name the offer's district (or none, or others), a highest floor above or below the offer's. Each
+# value below stands for its whole class, so a ranking has tens of profiles instead of hundreds. Keep
+# them in step with the rules too (test_matching_prefilter compares every ranking with assessing
+# every household).
+
+#: A district code that is no district: stands for "wishes that do not include the offer's district".
+ELSEWHERE = "-"
+
+
+def search_classes(offer):
+    """For the ``housing_search__`` fields the rules read: an expression giving, per household, the value
+    that stands for its class of equal verdicts for ``offer`` (fields not named here: their own value)."""
+    search = "housing_search__"
+    rooms, floor = offer.rooms, offer.floor
+    classes = {
+        # Empty: any district; with the offer's district: fits; else: does not.
+        "districts": Case(
+            When(**{f"{search}districts": []}, then=Value([])),
+            When(**{f"{search}districts__contains": [offer.district]}, then=Value([offer.district])),
+            When(**{f"{search}isnull": False}, then=Value([ELSEWHERE])),
+            output_field=ArrayField(CharField(max_length=15)),
+        ),
+        # Only a need counts; "no" and "not known" say the same.
+        "barrier_free_needed": Case(
+            When(**{f"{search}barrier_free_needed": YesNoUnknown.YES}, then=Value(YesNoUnknown.YES)),
+            When(**{f"{search}isnull": False}, then=Value(YesNoUnknown.UNKNOWN)),
+            output_field=CharField(),
+        ),
+        # At most rooms + 1 rooms in the end; fewer than the offer has read as no wish, as many as it
+        # has as met, more as not met.
+        "min_rooms": Case(
+            When(**{f"{search}min_rooms__gt": rooms}, then=Value(rooms + 1)),
+            When(**{f"{search}min_rooms": rooms}, then=Value(rooms)),
+            output_field=DecimalField(max_digits=3, decimal_places=1),
+        ),
+    }
+    highest = f"{search}max_floor_without_lift"
+    if floor is None:
+        # An unknown floor: only whether the household named a highest floor.
+        classes["max_floor_without_lift"] = Case(
+            When(**{f"{highest}__isnull": False}, then=Value(0)), output_field=SmallIntegerField()
+        )
+    else:
+        classes["max_floor_without_lift"] = Case(
+            When(**{f"{highest}__gte": floor}, then=Value(floor)),
+            When(**{f"{highest}__lt": floor}, then=Value(floor - 1)),
+            output_field=SmallIntegerField(),
+        )
+    if offer.wbs_required == YesNoUnknown.NO:
+        classes["wbs_available"] = Case(
+            When(**{f"{search}isnull": False}, then=Value(YesNoUnknown.UNKNOWN)), output_field=CharField()
+        )
+    elif offer.wbs_required == YesNoUnknown.UNKNOWN:
+        # Only "has none" is a ?.
+        classes["wbs_available"] = Case(
+            When(**{f"{search}wbs_available": YesNoUnknown.NO}, then=Value(YesNoUnknown.NO)),
+            When(**{f"{search}isnull": False}, then=Value(YesNoUnknown.UNKNOWN)),
+            output_field=CharField(),
+        )
+    return classes

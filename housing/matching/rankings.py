@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Exists,
+    F,
     Func,
     IntegerField,
     OuterRef,
@@ -34,6 +35,7 @@ from housing.matching.candidates import (
     households,
     households_that_may_fit,
     offers_that_may_fit,
+    search_classes,
 )
 from housing.matching.rules import (
     _OFFER_RULE_FIELDS,
@@ -195,12 +197,11 @@ def household_profiles(offer, user, table, today, *, prefiltered, first=None):
     if prefiltered:
         clients = clients.filter(households_that_may_fit(offer, table))
     order = ["waiting_since", "waiting_case", "pk"]
-    candidates = clients.annotate(position=Window(RowNumber(), order_by=order)).values_list(
-        "pk",
-        "position",
-        "household_size",
-        "housing_search__pk",
-        *(f"housing_search__{name}" for name in _SEARCH_FIELDS),
+    # The search as far as the offer can tell (candidates.search_classes): fewer, smaller profiles.
+    classes = search_classes(offer)
+    search_columns = {f"search_{name}": classes.get(name, F(f"housing_search__{name}")) for name in _SEARCH_FIELDS}
+    candidates = clients.annotate(position=Window(RowNumber(), order_by=order), **search_columns).values_list(
+        "pk", "position", "household_size", "housing_search__pk", *search_columns
     )
     # Only the groups that change a verdict make a profile, one column each: whether the household is
     # in the group today, asked of each group's current members hashed once (a few thousand rows).
