@@ -326,8 +326,11 @@ HOW_IT_STAYS_FAST = """
   yields the candidates in waiting order without reading a member or a case. One statement numbers them,
   asks the current members of the one target group that changes a verdict (seniors, hashed once) and
   returns one row per profile (size, seniors, search) with its count and its first households, as far as
-  the page reaches. Python assesses each profile once, merges the runs of equal verdict and shows pages of
-  25; the reasons are assessed in full for the shown page only and written by one template tag.
+  the page reaches. A profile's search is what the offer can tell of it (wishes with the offer's district
+  or without, a highest floor at or above the offer's or below, …: `candidates.search_classes`), so the
+  households of a city fall into tens of profiles, not hundreds; the search is read once per household,
+  by the join that reads its columns. Python assesses each profile once, merges the runs of equal verdict
+  and shows pages of 25; the reasons are assessed in full for the shown page only and written by one template tag.
 * **The board** keeps 20 cards per column in SQL (a column's own page shows all of them, 48 a page),
   checks each placement's client by its key (a subquery per placement, not a join that hashed every
   client of the organisation), loads the clients and flats of the cards kept by their keys, and writes
@@ -367,7 +370,8 @@ HOW_IT_STAYS_FAST = """
   columns: they hold only the user's id and the day; the database reads the assignments and covers
   when the query runs. As nested querysets, they cost each query about half a millisecond to build.
 * **The signed-in user** is read with the organisation, the role and the permissions of user and role in
-  one query.
+  one query; the permission names come from a database function (`hz_permission_names`) whose plan each
+  connection keeps, so the query is not planned with six joins on every request.
 * **Counting up to a limit** selects only the key, not the columns a list computes for its rows.
 * **Sessions** are written at most once a minute while in use, not on every request.
 * **The CSV export** streams rows from a server-side cursor: memory stays flat however many clients.

@@ -14,8 +14,10 @@ draw every candidate, so a ranking runs in three steps, each a constant number o
    candidates that can fit are fetched. The condition only leaves out sure ✗; whatever is unsure
    stays for :func:`assess` (``test_matching_prefilter`` compares it with assessing everyone).
 2. **Rank on a few columns**: the candidates are fetched with only what the rules and the order read
-   and assessed once per *profile* (households: size, search, target groups; flats: the fields the
-   rules read and the class of the KdU check), since equal inputs give equal reasons. A household's
+   and assessed once per *profile* (households: size, the search as far as the offer can tell —
+   ``candidates.search_classes``: districts with the offer's, none or others; a highest floor above
+   or below the offer's — and target groups; flats: the fields the rules read and the class of the
+   KdU check), since equal inputs give equal verdicts. A household's
    size and waiting time are kept on the client by the database (``cases/models/waiting_list.py``),
    so the waiting households come in waiting order from one index.
 3. **Details for one page**: the shown page (:data:`PAGE_SIZE` suggestions) is loaded with all it
