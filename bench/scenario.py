@@ -25,6 +25,7 @@ def prepare(clients, seed, database):
     from django.db import transaction
 
     from cases.models import Client, Contact
+    from hagen_zuhause.codes import CaseType
     from hagen_zuhause.models import Organisation, User
 
     existing = Client.objects.count()
@@ -75,6 +76,10 @@ def prepare(clients, seed, database):
         "detail": detail,
         "offer": _first_of_list(social_worker, "housing:offer_list", "housing:offer_detail"),
         "first_client": _first_of_list(social_worker, "cases:client_list", "cases:client_detail"),
+        # A household looking for a flat: the first of the client list narrowed to open provision cases.
+        "seeker": _first_of_list(
+            social_worker, "cases:client_list", "cases:client_detail", {"case_type": CaseType.PROVISION}
+        ),
         "clients": Client.objects.count(),
         "year": today.year,
         "quarter": quarter,
@@ -82,8 +87,9 @@ def prepare(clients, seed, database):
     }
 
 
-def _first_of_list(user, list_name, detail_name):
-    """The primary key of the first entry a user sees on a list page (its first link to a detail page)."""
+def _first_of_list(user, list_name, detail_name, filters=None):
+    """The primary key of the first entry a user sees on a list page (its first link to a detail page),
+    with the list's ``filters`` when given."""
     from django.test import Client as TestClient
     from django.urls import reverse
 
@@ -91,7 +97,7 @@ def _first_of_list(user, list_name, detail_name):
     link = 'href="' + re.escape(reverse(detail_name, args=[placeholder])).replace(str(placeholder), r"(\d+)") + '"'
     browser = TestClient()
     browser.force_login(user)
-    found = re.search(link, browser.get(reverse(list_name)).content.decode())
+    found = re.search(link, browser.get(reverse(list_name), filters).content.decode())
     if found is None:
         raise SystemExit(f"The list {list_name} shows no entry to measure.")
     return int(found.group(1))
@@ -105,6 +111,7 @@ def pages(data):
     eu2_provision = {"target_group": "eu2", "case_type": "provision"}
     detail = reverse("cases:client_detail", args=[data["detail"].pk])
     first_client = reverse("cases:client_detail", args=[data["first_client"]])
+    seeker_offers = reverse("housing:client_offers", args=[data["seeker"]])
     return [
         ("Start page (social worker)", worker, "/", None),
         ("Start page (team lead)", lead, "/", None),
@@ -122,6 +129,7 @@ def pages(data):
         ("Calendar week, whole team (team lead)", lead, reverse("cases:calendar"), {"worker": "team"}),
         ("Offer list", worker, reverse("housing:offer_list"), None),
         ("Matching, first offer of the list", worker, reverse("housing:offer_matches", args=[data["offer"]]), None),
+        ("Matching, offers for the first household of the list", worker, seeker_offers, None),
         ("Placement board", worker, reverse("housing:board"), None),
         ("Quarterly report page", lead, reverse("reports:quarterly", args=[data["year"], data["quarter"]]), None),
     ]  # fmt: skip
