@@ -1,4 +1,4 @@
-"""SQL functions that indexes and constraints of every app are built from."""
+"""SQL functions that queries, indexes and constraints of every app are built from."""
 
 from django.contrib.postgres.fields import ArrayField, DateRangeField
 from django.db import models
@@ -29,7 +29,7 @@ def inclusive_range(start, end):
 class PermissionNames(models.Func):
     """SQL ``hz_permission_names(user)``: the names of the permissions a user holds, given to the user or to
     the user's groups, as Django names them ("app_label.codename"); a permission held both ways is named
-    twice. The function is migration 0015's."""
+    twice. Created by migration hagen_zuhause 0015 (PL/pgSQL: each connection keeps its plan)."""
 
     function = "hz_permission_names"
     output_field = ArrayField(models.TextField())
