@@ -40,7 +40,7 @@ class UserBackend(ModelBackend):
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
-                names = Permission.objects.values_list(PERMISSION_NAME, flat=True)
+                names = Permission.objects.values_list(_PERMISSION_NAME, flat=True)
             else:
                 users = get_user_model()._default_manager.filter(pk=user_obj.pk)
                 names = users.values_list(PermissionNames(F("pk")), flat=True).get()
@@ -49,4 +49,4 @@ class UserBackend(ModelBackend):
 
 
 #: "app_label.codename", as Django names a permission (and ``hz_permission_names`` does).
-PERMISSION_NAME = Concat("content_type__app_label", Value("."), "codename")
+_PERMISSION_NAME = Concat("content_type__app_label", Value("."), "codename")
