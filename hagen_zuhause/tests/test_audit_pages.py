@@ -88,15 +88,18 @@ def test_the_filters_read_the_access_log_by_its_indexes(team_lead, seen):
         "accesslog_org_record_at": {"client": seen[0].case_number},
         "accesslog_org_at": {"since": "2026-01-01"},
     }
-    # A year of other entries (commands' list views of other records, before 2026), so that each filter
-    # is selective as in a real log: on a handful of rows, which other tests may have left in the
-    # worker's database, the planner rightly picks any index and sorts.
+    # A year of other entries (list views of other records before 2026, every second one the team lead's,
+    # the other commands'), so that each filter is selective as in a real log: on a handful of rows,
+    # which other tests may have left in the worker's database, the planner rightly picks any index and
+    # sorts. The team lead's own thousands make walking the user's index in time order the only good plan
+    # (with only the two entries of ``seen``, the user's key alone and a sort of two rows cost the same).
     start = datetime(2025, 1, 1, tzinfo=UTC)
     AccessLog.objects.bulk_create(
         AccessLog(
             organisation=team_lead.organisation,
             at=start + timedelta(hours=number),
-            actor="system",
+            user=team_lead if number % 2 else None,
+            actor=team_lead.username if number % 2 else "system",
             action=AccessLog.Action.VIEW_LIST,
             object_type="cases.client",
             object_id=str(100_000 + number),
